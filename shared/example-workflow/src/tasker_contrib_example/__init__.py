@@ -1,0 +1,1 @@
+"""The order-processing example workflow (templates and handlers)."""

@@ -1,0 +1,1 @@
+"""pytest plugin: registers the shared fixtures for every package's tests."""
