@@ -67,3 +67,132 @@ class RuntimeForkedError(RuntimeStartError):
 
 class GenerationError(TaskerContribError):
     """A scaffolding generator refused its input (bad name, path outside the project)."""
+
+
+class TemplateSyntaxError(TemplateError):
+    """A task template file is not valid YAML; names the file, line and column."""
+
+    def __init__(self, path: str | None, line: int | None, column: int | None, detail: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.detail = detail
+        location = path or "<template>"
+        if line is not None:
+            location = f"{location}:{line}"
+            if column is not None:
+                location = f"{location}:{column}"
+        super().__init__(
+            f"YAML syntax error in {location}: {detail}. "
+            "Fix the YAML (indentation, quoting, a missing ':') and retry."
+        )
+
+
+class TemplateProblem:
+    """One field-level problem in a task template: where it is, what is wrong, what to do.
+
+    Kept as a tiny value class here (rather than in ``templates/``) so the error
+    hierarchy stays importable without the template model.
+    """
+
+    __slots__ = ("code", "field", "hint", "line", "message", "step")
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        field: str | None = None,
+        step: str | None = None,
+        hint: str = "",
+        line: int | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.field = field
+        self.step = step
+        self.hint = hint
+        self.line = line
+
+    def __repr__(self) -> str:
+        return (
+            f"TemplateProblem(code={self.code!r}, step={self.step!r}, "
+            f"field={self.field!r}, message={self.message!r})"
+        )
+
+    def __str__(self) -> str:
+        line = f"line {self.line}: " if self.line else ""
+        where = f"step '{self.step}': " if self.step else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{line}{where}{self.message}{hint}"
+
+
+class TemplateFieldError(TemplateError):
+    """A task template parsed as YAML but its fields have the wrong shape or type.
+
+    Carries every problem found in the file (``problems``) so tools can report
+    them all at once instead of one per run.
+    """
+
+    def __init__(self, path: str | None, problems: list[TemplateProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        where = path or "<template>"
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in task template {where}:\n{lines}")
+
+
+class StepNotFoundError(TemplateError, KeyError):
+    """A step name was looked up in a template that has no such step."""
+
+    def __init__(self, template: str, step: str, known: list[str]) -> None:
+        self.template = template
+        self.step = step
+        self.known = known
+        names = ", ".join(known) or "(none)"
+        super().__init__(f"template '{template}' has no step '{step}'; its steps are: {names}")
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; keep the plain sentence instead.
+        return str(self.args[0])
+
+
+class HandlerFailedError(EngineRunError):
+    """``fail_fast``: a handler failed with an exception its handler layer already caught.
+
+    Decorator-style handlers turn exceptions into failure results inside
+    ``tasker_core``, so the original exception object is gone by the time the
+    local engine sees the result; this error carries the captured traceback text
+    so a failing test still shows where the handler broke.
+    """
+
+    def __init__(self, step: str, error_type: str, message: str, traceback_text: str) -> None:
+        self.step = step
+        self.error_type = error_type
+        self.error_message = message
+        self.traceback_text = traceback_text
+        super().__init__(
+            f"step '{step}' failed ({error_type}): {message}\n"
+            f"handler traceback (captured by tasker_core):\n{traceback_text}"
+        )
+
+
+class StepRunNotFoundError(EngineRunError, KeyError):
+    """A run result was asked for a step that did not run (never created, or no such step)."""
+
+    def __init__(self, step: str, known: list[str], not_created: list[str]) -> None:
+        self.step = step
+        self.known = known
+        self.not_created = not_created
+        if step in not_created:
+            detail = (
+                f"step '{step}' was never created in this run (a decision or batch outcome "
+                "did not select it)"
+            )
+        else:
+            names = ", ".join(known) or "(none)"
+            detail = f"no step '{step}' in this run; steps that ran: {names}"
+        super().__init__(detail)
+
+    def __str__(self) -> str:
+        return str(self.args[0])

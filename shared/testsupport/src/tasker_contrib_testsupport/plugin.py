@@ -1,1 +1,75 @@
-"""pytest plugin: registers the shared fixtures for every package's tests."""
+"""pytest plugin: registers the shared fixtures for every package's tests.
+
+Loaded through the ``pytest11`` entry point, so it is imported for every test
+run of every package: it must stay cheap to import. The cluster module is only
+imported when a test actually asks for PostgreSQL, and ``tasker_core`` is never
+imported here (engine tests run the worker in a subprocess, see
+``worker_probe``).
+
+Fixtures:
+
+``postgres_cluster`` (session)
+    One throwaway PostgreSQL cluster shared by the whole run. Skips the test
+    when no server binaries are installed, except on CI (``CI`` set to a true
+    value), where the absence is an error so engine tests never silently
+    disappear from the pipeline.
+``postgres_url`` (function)
+    A fresh, empty database in that cluster for one test, dropped afterwards.
+    Its URL is password-authenticated TCP on 127.0.0.1, the form the engine
+    accepts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tasker_contrib_testsupport.postgres import PostgresCluster
+
+__all__ = ["ci_is_set", "postgres_cluster", "postgres_url"]
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def ci_is_set() -> bool:
+    """True when the ``CI`` environment variable holds a true value (as CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in _TRUE
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A private PostgreSQL server for the whole test session."""
+    from tasker_contrib_testsupport.postgres import (
+        PostgresCluster,
+        PostgresNotFoundError,
+        find_postgres_bindir,
+    )
+
+    try:
+        bindir = find_postgres_bindir()
+    except PostgresNotFoundError as exc:
+        if ci_is_set():
+            pytest.fail(f"CI is set, so engine tests may not be skipped: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL server binaries not available: {exc}")
+    with PostgresCluster(bindir=bindir) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(
+    postgres_cluster: PostgresCluster, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """URL of a new empty database, unique to the requesting test."""
+    # A readable prefix helps when inspecting a cluster kept alive in a debugger.
+    slug = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:24]
+    name = f"t_{slug}_{os.urandom(4).hex()}"
+    url = postgres_cluster.create_database(name)
+    try:
+        yield url
+    finally:
+        postgres_cluster.drop_database(name)

@@ -1,0 +1,84 @@
+"""Build the test matrix from each package's ``[tool.tasker-contrib.compat]`` table.
+
+A table lists the Python versions, the ``tasker-py`` versions and (for framework
+packages) the framework versions a package claims. Like sentry-python's generated
+matrix, we do not test the full cross product: every claimed framework version runs
+with the newest tasker-py, every claimed tasker-py version runs with the newest
+framework, each on the newest claimed Python; and the newest versions of both run
+on every claimed Python.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ENGINE = "tasker-py"
+
+
+@dataclass(frozen=True)
+class MatrixEntry:
+    package: str  # short name from the table, e.g. "core", "fastapi"
+    distribution: str  # folder and PyPI name, e.g. "tasker-contrib-core"
+    python: str
+    pins: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def requirements(self) -> list[str]:
+        return [f"{name}=={version}" for name, version in self.pins]
+
+    @property
+    def session_id(self) -> str:
+        pins = ", ".join(f"{name}={version}" for name, version in self.pins)
+        return f"{self.package}, {pins}, python={self.python}"
+
+
+def read_compat(pyproject: Path) -> dict[str, object]:
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    table: dict[str, object] = data.get("tool", {}).get("tasker-contrib", {}).get("compat", {})
+    return table
+
+
+def _pins(newest: dict[str, str], chosen: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Every framework then the engine (dict order), at its newest unless chosen."""
+    return tuple((name, chosen.get(name, version)) for name, version in newest.items())
+
+
+def matrix_entries(root: Path) -> list[MatrixEntry]:
+    entries: list[MatrixEntry] = []
+    for pyproject in sorted(root.glob("packages/*/pyproject.toml")):
+        compat = read_compat(pyproject)
+        if not compat:
+            continue
+        package = str(compat["package"])
+        distribution = pyproject.parent.name
+        pythons = [str(v) for v in compat.get("python", [])]  # type: ignore[attr-defined]
+        engines = [str(v) for v in compat.get(ENGINE, [])]  # type: ignore[attr-defined]
+        frameworks = {
+            name: [str(v) for v in versions]  # type: ignore[attr-defined]
+            for name, versions in compat.items()
+            if name not in ("package", "python", ENGINE)
+        }
+        newest_python = pythons[-1]
+        newest = {name: versions[-1] for name, versions in frameworks.items()}
+        newest[ENGINE] = engines[-1]
+
+        candidates = [(newest_python, _pins(newest, {ENGINE: engine})) for engine in engines]
+        candidates += [
+            (newest_python, _pins(newest, {name: version}))
+            for name, versions in frameworks.items()
+            for version in versions
+        ]
+        candidates += [(python, _pins(newest, {})) for python in pythons]
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        for python, combo in candidates:
+            if (python, combo) not in seen:
+                seen.add((python, combo))
+                entries.append(MatrixEntry(package, distribution, python, combo))
+    return entries
