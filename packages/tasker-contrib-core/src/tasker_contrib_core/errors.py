@@ -196,3 +196,147 @@ class StepRunNotFoundError(EngineRunError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class OrchestrationClientError(TaskerContribError):
+    """A task client call failed: base of every error the task clients raise."""
+
+
+class OrchestrationConfigError(OrchestrationClientError, ConfigError):
+    """The orchestration client cannot be built from the settings it was given."""
+
+
+class OrchestrationHTTPError(OrchestrationClientError):
+    """The orchestration service answered with an error status.
+
+    ``status_code`` is the HTTP status, ``code`` the server's machine-readable
+    code (``NOT_FOUND``, ``BAD_REQUEST``, ...) and ``server_message`` its
+    human-readable message, both parsed from the ``{"error": {...}}`` body the
+    service sends. ``attempts`` counts the requests made (retries included).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        server_message: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.server_message = server_message
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class TaskNotFoundError(OrchestrationHTTPError, LookupError):
+    """No task (or no step of that task) has the given id.
+
+    Raised by every task client, local or remote, so callers can turn it into
+    their framework's 404 without knowing which runtime answered.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        task_uuid: str | None = None,
+        step_uuid: str | None = None,
+        status_code: int = 404,
+        code: str | None = "NOT_FOUND",
+        server_message: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.task_uuid = task_uuid
+        self.step_uuid = step_uuid
+        super().__init__(
+            message,
+            status_code=status_code,
+            code=code,
+            server_message=server_message,
+            method=method,
+            url=url,
+            attempts=attempts,
+        )
+
+    def __str__(self) -> str:
+        # LookupError would otherwise be shown like a KeyError; keep the sentence.
+        return str(self.args[0])
+
+
+class OrchestrationUnavailableError(OrchestrationClientError):
+    """The orchestration service could not be reached (connection refused or
+    dropped, or no answer within the timeout), even after the retries allowed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class OrchestrationResponseError(OrchestrationClientError):
+    """The service answered 2xx but the body is not what its API documents."""
+
+
+class DatabaseUnreachableError(RuntimeStartError):
+    """The database preflight failed: the worker runtime was not started.
+
+    Raised before the engine is touched, so the process never freezes on an
+    unreachable database. ``url`` is the masked URL, ``seconds`` how long the
+    probe took.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, seconds: float | None = None):
+        self.url = url
+        self.seconds = seconds
+        super().__init__(message)
+
+
+class EngineEnvironmentError(RuntimeStartError):
+    """The process environment would make the engine abort; nothing was started.
+
+    Names the variable and where its value came from (the environment or a
+    ``.env`` file the engine would load).
+    """
+
+
+class InvalidNameError(GenerationError, ValueError):
+    """A name given to a generator cannot become a module, class and step name.
+
+    ``name`` is what was given, ``what`` says which argument it was (``handler
+    name``, ``namespace``...), so a command line can point at the right flag.
+    """
+
+    def __init__(self, what: str, name: str, reason: str) -> None:
+        self.what = what
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{what} {name!r} cannot be used: {reason}")
+
+
+class UnsafePathError(GenerationError):
+    """A generator was about to write outside the project it was pointed at."""
+
+    def __init__(self, path: str, target: str, reason: str) -> None:
+        self.path = path
+        self.target = target
+        super().__init__(
+            f"refusing to write {path}: {reason}. Generators only write inside the target "
+            f"directory {target}; fix the layout option or the path you passed."
+        )

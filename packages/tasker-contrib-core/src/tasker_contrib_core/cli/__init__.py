@@ -7,6 +7,9 @@ Exit codes: 0 ok, 1 invalid input (config, template, failed run), 2 usage error.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from tasker_contrib_core import __version__
@@ -17,6 +20,10 @@ COMMANDS = {
     "validate": "tasker_contrib_core.cli.template_cmds:validate",
     "graph": "tasker_contrib_core.cli.template_cmds:graph",
     "run": "tasker_contrib_core.cli.run_cmd:run",
+    "worker": "tasker_contrib_core.cli.worker_cmd:worker",
+    "doctor": "tasker_contrib_core.cli.doctor_cmd:doctor",
+    "install": "tasker_contrib_core.cli.scaffold_cmds:install",
+    "generate": "tasker_contrib_core.cli.scaffold_cmds:generate",
 }
 
 
@@ -24,8 +31,24 @@ COMMANDS = {
     cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.version_option(__version__, prog_name="tasker-contrib")
-def cli() -> None:
+@click.option(
+    "--app-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Directory put first on sys.path, so handler packages of the project import "
+    "without installing it (like uvicorn's --app-dir).",
+)
+def cli(app_dir: Path) -> None:
     """Tasker workflows in your Python app: config, templates, local runs."""
+    put_on_sys_path(app_dir)
+
+
+def put_on_sys_path(directory: Path) -> None:
+    """Make the project's own packages importable by handler resolution."""
+    entry = str(directory.resolve())
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
 
 
 def main() -> None:
@@ -33,4 +56,4 @@ def main() -> None:
     cli(prog_name="tasker-contrib")
 
 
-__all__ = ["COMMANDS", "cli", "main"]
+__all__ = ["COMMANDS", "cli", "main", "put_on_sys_path"]

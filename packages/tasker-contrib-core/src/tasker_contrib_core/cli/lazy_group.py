@@ -59,4 +59,8 @@ LAZY_HELP: dict[str, str] = {
     "validate": "Validate task templates (DAG, handlers, schemas, events).",
     "graph": "Draw a task template as a Mermaid flowchart or a text tree.",
     "run": "Run a task template end to end on the embedded local engine.",
+    "worker": "Run a dedicated worker process (owns SIGTERM/SIGINT).",
+    "doctor": "Check this environment for what the Tasker worker needs.",
+    "install": "Add Tasker to a project: engine config, templates dir, packages, tests.",
+    "generate": "Generate step handlers, task templates and event subscribers.",
 }

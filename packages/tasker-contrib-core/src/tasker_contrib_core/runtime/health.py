@@ -1,0 +1,221 @@
+"""Liveness and readiness answers for a runtime, shared by every framework package.
+
+A health endpoint is only useful when its answer means something an operator
+can act on, and when every framework gives the same answer for the same
+state. So the decisions live here, and the FastAPI router, the Flask
+blueprint and the Django views only turn a :class:`HealthReport` into a
+response (200 when ``ok``, 503 with ``reasons`` otherwise).
+
+* **Liveness**: should this process be restarted? Only when its runtime was
+  meant to run here and no longer does (it died, or the process is a fork of
+  the one that started it). A process that only submits tasks
+  (``runtime = "worker"`` with ``worker_enabled = false``) is always live.
+* **Readiness**: can it do its job right now? The runtime runs, the threads
+  that deliver work and events are alive, and in worker mode the database
+  answers. A submit-only process is ready when the orchestration API answers.
+
+Every network check is bounded by ``timeout`` and runs on a daemon thread, so
+a probe can never hang the endpoint that asked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from tasker_contrib_core.runtime.bounded_call import call_bounded
+
+if TYPE_CHECKING:
+    from tasker_contrib_core.config.settings import TaskerSettings
+    from tasker_contrib_core.runtime.base import Runtime, RuntimeStatus
+
+#: Default bound, in seconds, of each network check of a readiness probe.
+DEFAULT_PROBE_TIMEOUT = 2.0
+
+ProbeKind = Literal["liveness", "readiness"]
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """One named check: passed or not, and a sentence saying why."""
+
+    name: str
+    ok: bool
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """The answer to one probe; ``ok`` only when every check passed."""
+
+    probe: ProbeKind
+    checks: tuple[HealthCheck, ...]
+    runtime: RuntimeStatus
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def reasons(self) -> list[str]:
+        """One line per failed check, for the 503 body and the logs."""
+        return [f"{check.name}: {check.detail}" for check in self.checks if not check.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready body; runtime details (paths, config files) are left out."""
+        status = self.runtime
+        return {
+            "status": "ok" if self.ok else "unavailable",
+            "probe": self.probe,
+            "reasons": self.reasons,
+            "checks": [check.to_dict() for check in self.checks],
+            "runtime": {
+                "kind": status.kind,
+                "running": status.running,
+                "pid": status.pid,
+                "worker_id": status.worker_id,
+                "namespaces": list(status.namespaces),
+                "poller_alive": status.poller_alive,
+                "started_at": status.started_at.isoformat() if status.started_at else None,
+                "last_error": status.last_error,
+            },
+        }
+
+
+class RuntimeHealth:
+    """Answers liveness and readiness probes for one runtime.
+
+    Build one per app when the runtime starts and keep it: it caches the
+    resolved database address between probes.
+    """
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        settings: TaskerSettings | None = None,
+        *,
+        timeout: float = DEFAULT_PROBE_TIMEOUT,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {timeout}")
+        self.runtime = runtime
+        self.settings: TaskerSettings | None = (
+            settings if settings is not None else getattr(runtime, "settings", None)
+        )
+        self.timeout = timeout
+        self._database_url: str | None = None
+
+    @property
+    def submit_only(self) -> bool:
+        """True for a worker-mode process that does not run a worker (it only submits)."""
+        settings = self.settings
+        return (
+            self.runtime.kind == "worker" and settings is not None and not settings.worker_enabled
+        )
+
+    def liveness(self) -> HealthReport:
+        status = self.runtime.status()
+        return HealthReport("liveness", (self._runtime_check(status),), status)
+
+    def readiness(self) -> HealthReport:
+        """Runs the network checks: call it off the event loop in async apps."""
+        status = self.runtime.status()
+        checks = [self._runtime_check(status)]
+        if self.submit_only:
+            checks.append(self._orchestration_check())
+        elif status.running:
+            checks.append(
+                HealthCheck("pollers", True, "work and event threads alive")
+                if status.poller_alive
+                else HealthCheck(
+                    "pollers",
+                    False,
+                    "the threads that deliver steps and events stopped; the runtime "
+                    "no longer receives work",
+                )
+            )
+            if self.runtime.kind == "worker":
+                checks.append(self._database_check())
+        return HealthReport("readiness", tuple(checks), status)
+
+    # -- checks -------------------------------------------------------------------
+
+    def _runtime_check(self, status: RuntimeStatus) -> HealthCheck:
+        if self.submit_only:
+            return HealthCheck(
+                "runtime", True, "no worker in this process (worker_enabled = false); submit only"
+            )
+        if status.running:
+            return HealthCheck(
+                "runtime", True, f"{status.kind} runtime running in pid {status.pid}"
+            )
+        why = status.last_error or "it was never started here, or it stopped"
+        return HealthCheck("runtime", False, f"{status.kind} runtime not running: {why}")
+
+    def _database_check(self) -> HealthCheck:
+        from tasker_contrib_core.runtime.preflight import check_database_reachable
+
+        try:
+            url = self._resolved_database_url()
+        except Exception as exc:
+            return HealthCheck("database", False, f"cannot tell which database to check: {exc}")
+        outcome = call_bounded(
+            lambda: check_database_reachable(url, timeout=self.timeout),
+            self.timeout + 0.5,
+            name="tasker-contrib-health-db",
+        )
+        if outcome.error is not None:
+            return HealthCheck("database", False, str(outcome.error))
+        if outcome.timed_out or outcome.value is None:
+            return HealthCheck("database", False, f"no answer within {self.timeout:g}s")
+        result = outcome.value
+        where = f"{result.address.host}:{result.address.port}"
+        return HealthCheck("database", True, f"{where} answered in {result.seconds * 1000:.0f} ms")
+
+    def _orchestration_check(self) -> HealthCheck:
+        client = self.runtime.client
+        health: Callable[[], Any] = client.health
+        outcome = call_bounded(health, self.timeout, name="tasker-contrib-health-api")
+        if outcome.timed_out:
+            return HealthCheck(
+                "orchestration",
+                False,
+                f"the orchestration API did not answer within {self.timeout:g}s",
+            )
+        if outcome.error is not None:
+            error = outcome.error
+            return HealthCheck("orchestration", False, f"{type(error).__name__}: {error}")
+        answer = getattr(outcome.value, "status", "unknown")
+        return HealthCheck("orchestration", True, f"orchestration API status: {answer}")
+
+    def _resolved_database_url(self) -> str:
+        if self._database_url is None:
+            self._database_url = database_url_of(self.settings)
+        return self._database_url
+
+
+def database_url_of(settings: TaskerSettings | None) -> str:
+    """The database URL the engine uses for ``settings``, placeholders resolved."""
+    if settings is None:
+        raise ValueError("the runtime has no settings to read common.database.url from")
+    from tasker_contrib_core.config.placeholders import substitute
+
+    raw = settings.effective_config().value("common.database.url")
+    # The worker runtime writes the normalised variables it needs into
+    # os.environ when it starts; those win over the settings' own snapshot.
+    url, _ = substitute(str(raw), {**settings.environ, **os.environ})
+    return url
+
+
+__all__ = [
+    "DEFAULT_PROBE_TIMEOUT",
+    "HealthCheck",
+    "HealthReport",
+    "RuntimeHealth",
+    "database_url_of",
+]

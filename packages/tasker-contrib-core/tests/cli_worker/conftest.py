@@ -1,0 +1,47 @@
+"""Fixtures for the ``tasker-contrib worker`` / ``doctor`` tests (helpers shared with runtime/)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+def _load_support() -> ModuleType:
+    name = "tasker_contrib_runtime_tests_support"
+    if name not in sys.modules:
+        path = Path(__file__).parents[1] / "runtime" / "support.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+support = _load_support()
+
+#: The installed console script, exactly as a user (or systemd) runs it.
+CONSOLE_SCRIPT = Path(sys.executable).with_name("tasker-contrib")
+LAUNCHER = Path(__file__).with_name("launcher.py")
+
+
+@pytest.fixture
+def helpers() -> ModuleType:
+    return support
+
+
+@pytest.fixture
+def probe(tmp_path: Path) -> Any:
+    return support.write_probe_project(tmp_path / "project")
+
+
+@pytest.fixture
+def console_script() -> Path:
+    assert CONSOLE_SCRIPT.exists(), f"{CONSOLE_SCRIPT} missing: is the workspace installed?"
+    return CONSOLE_SCRIPT

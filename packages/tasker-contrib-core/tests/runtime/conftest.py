@@ -1,0 +1,59 @@
+"""Fixtures for the runtime tests: the helper module and a scratch probe project."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+def _load_support() -> ModuleType:
+    name = "tasker_contrib_runtime_tests_support"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+support = _load_support()
+
+
+@pytest.fixture
+def helpers() -> ModuleType:
+    """``tests/runtime/support.py`` (test directories are not packages)."""
+    return support
+
+
+@pytest.fixture
+def probe(tmp_path: Path) -> Any:
+    """A template directory with one ``runtime_probe`` template and its handler package."""
+    return support.write_probe_project(tmp_path / "project")
+
+
+local_fixtures = support.load("local_fixtures")
+
+
+@pytest.fixture
+def local_runtime(tmp_path: Path) -> Any:
+    """A started LocalRuntime serving the contract templates; stopped afterwards."""
+    from tasker_contrib_core.config import TaskerSettings
+    from tasker_contrib_core.runtime import LocalRuntime
+
+    templates = local_fixtures.write_templates(tmp_path / "templates")
+    settings = TaskerSettings(
+        _environ={}, environment="test", runtime="local", template_paths=[templates]
+    )
+    local_fixtures.RELEASE.clear()
+    runtime = LocalRuntime(settings, handlers=local_fixtures.handlers())
+    runtime.start()
+    yield runtime
+    local_fixtures.RELEASE.set()
+    runtime.stop(5.0)

@@ -1,0 +1,70 @@
+"""RuntimeHealth: what live and ready mean, for every runtime mode."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+from tasker_contrib_core.config import TaskerSettings
+from tasker_contrib_core.runtime import LocalRuntime, WorkerRuntime
+from tasker_contrib_core.runtime.health import RuntimeHealth, database_url_of
+
+
+def _settings(**values: Any) -> TaskerSettings:
+    return TaskerSettings(_environ={}, environment="test", **values)
+
+
+def test_local_runtime_is_live_and_ready_only_while_running(tmp_path: Path) -> None:
+    runtime = LocalRuntime(_settings(runtime="local", template_paths=[tmp_path]))
+    health = RuntimeHealth(runtime)
+    assert not health.liveness().ok
+    runtime.start()
+    try:
+        ready = health.readiness()
+        assert ready.ok, ready.reasons
+        assert [check.name for check in ready.checks] == ["runtime", "pollers"]
+        body = ready.to_dict()
+        assert body["status"] == "ok"
+        assert "details" not in body["runtime"]
+    finally:
+        runtime.stop(2.0)
+    stopped = health.readiness()
+    assert not stopped.ok
+    assert stopped.reasons[0].startswith("runtime: local runtime not running")
+
+
+def test_submit_only_worker_processes_are_always_live() -> None:
+    settings = _settings(runtime="worker", worker_enabled=False)
+    health = RuntimeHealth(WorkerRuntime(settings))
+    assert health.submit_only
+    assert health.liveness().ok
+    ready = health.readiness()  # no orchestration URL configured: the check explains
+    assert [check.name for check in ready.checks] == ["runtime", "orchestration"]
+    assert not ready.ok
+    assert ready.reasons[0].startswith("orchestration: ")
+
+
+def test_database_url_is_resolved_like_the_engine_does() -> None:
+    settings = TaskerSettings(
+        _environ={"DATABASE_URL": "postgresql://u:p@db.example:5433/app"}, runtime="worker"
+    )
+    assert database_url_of(settings) == "postgresql://u:p@db.example:5433/app"
+
+
+def test_database_check_is_bounded_and_explains(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # accepts, never answers: the slowest failure
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        port = sock.getsockname()[1]
+        settings = _settings(
+            runtime="worker", common={"database": {"url": f"postgresql://u:pw@127.0.0.1:{port}/d"}}
+        )
+        health = RuntimeHealth(WorkerRuntime(settings), timeout=0.3)
+        started = time.monotonic()
+        check = health._database_check()
+        assert time.monotonic() - started < 2.0
+    assert not check.ok
+    assert "no answer from 127.0.0.1" in check.detail
+    assert "pw" not in check.detail

@@ -1,0 +1,83 @@
+"""``tasker_router()``: health, readiness and (optionally) task endpoints for your app.
+
+Mounted in the app that runs the runtime, the probes answer for the process
+the orchestrator actually routes traffic to, which a separate health port
+cannot. The decisions (what "live" and "ready" mean) come from core's
+:class:`~tasker_contrib_core.runtime.health.RuntimeHealth`, so every framework
+package answers the same way; this module only maps them to HTTP:
+
+* ``GET {prefix}/health``: liveness. 200, or 503 when the runtime that should
+  run in this process does not (restart me).
+* ``GET {prefix}/ready``: readiness. 200, or 503 with ``reasons`` (runtime
+  stopped, pollers dead, database or orchestration API not answering).
+* with ``include_task_endpoints=True``: ``POST {prefix}/tasks`` creates a task,
+  ``GET {prefix}/tasks/{task_uuid}`` returns it with its workflow steps.
+
+Every route carries the ``dependencies`` you pass, so one auth dependency
+protects them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from tasker_contrib_fastapi.dependencies import TaskerStateDep
+
+if TYPE_CHECKING:
+    from tasker_contrib_core.runtime.health import HealthReport
+
+_PROBE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Not live / not ready; the body lists the reasons."}
+}
+
+
+def tasker_router(
+    *,
+    prefix: str = "/tasker",
+    dependencies: Sequence[Any] | None = None,
+    include_task_endpoints: bool = False,
+    tags: Sequence[str] = ("tasker",),
+) -> APIRouter:
+    """An ``APIRouter`` to ``app.include_router(...)``; see the module docs for routes.
+
+    ``dependencies``: ``Depends(...)`` markers applied to every route (auth).
+    """
+    router = APIRouter(
+        prefix=prefix,
+        dependencies=list(dependencies or ()),
+        tags=list(tags),
+    )
+
+    @router.get("/health", summary="Liveness of the Tasker runtime", responses=_PROBE_RESPONSES)
+    async def tasker_health(state: TaskerStateDep) -> JSONResponse:
+        # status() of the real engine is a call into it: keep it off the loop too.
+        return _probe_response(await anyio.to_thread.run_sync(state.health.liveness))
+
+    @router.get("/ready", summary="Readiness of the Tasker runtime", responses=_PROBE_RESPONSES)
+    async def tasker_ready(state: TaskerStateDep) -> JSONResponse:
+        # The database / orchestration probes block for up to their timeout.
+        report = await anyio.to_thread.run_sync(state.health.readiness)
+        return _probe_response(report)
+
+    if include_task_endpoints:
+        _add_task_endpoints(router)
+    return router
+
+
+def _probe_response(report: HealthReport) -> JSONResponse:
+    return JSONResponse(report.to_dict(), status_code=200 if report.ok else 503)
+
+
+def _add_task_endpoints(router: APIRouter) -> None:
+    # Imported only when asked for: the client models cost import time.
+    from tasker_contrib_fastapi.task_views import add_task_endpoints
+
+    add_task_endpoints(router)
+
+
+__all__ = ["tasker_router"]
