@@ -28,7 +28,8 @@ CURRENT_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 def sync(session: nox.Session, *groups: str) -> None:
     """Install the locked workspace into the session's virtualenv."""
-    args = ["uv", "sync", "--locked", "--all-packages", "--no-default-groups"]
+    # Every package with every extra: mypy and the tests see what users can install.
+    args = ["uv", "sync", "--locked", "--all-packages", "--all-extras", "--no-default-groups"]
     for group in groups:
         args += ["--group", group]
     session.run_install(

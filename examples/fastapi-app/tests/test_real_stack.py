@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import signal
@@ -21,25 +20,13 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import tasker_contrib_example as example
+from tasker_contrib_testsupport import fake_orchestration
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1]
-ROOT = EXAMPLE_DIR.parents[1]
-FAKE_ORCHESTRATION = ROOT / "packages/tasker-contrib-core/tests/client/fake_orchestration.py"
-
-
-def load_fake_orchestration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_fake_orchestration", FAKE_ORCHESTRATION)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_submit_only_configuration_sends_orders_to_the_orchestration_api(
@@ -49,8 +36,7 @@ def test_submit_only_configuration_sends_orders_to_the_orchestration_api(
     from fastapi_orders.main import create_app
     from fastapi_orders.settings import example_settings
 
-    fake = load_fake_orchestration()
-    with fake.FakeServer() as orchestration:
+    with fake_orchestration.FakeServer() as orchestration:
         environ = {
             "TASKER_RUNTIME": "worker",
             "TASKER_WORKER_ENABLED": "false",

@@ -34,7 +34,7 @@ TASK_PATH = r"/v1/tasks/[^/]+"
 
 
 def fault(**kwargs: Any) -> Any:
-    from tasker_contrib_client_fake_orchestration import Fault  # loaded by conftest
+    from tasker_contrib_testsupport.fake_orchestration import Fault
 
     return Fault(**kwargs)
 
