@@ -27,6 +27,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tasker_contrib_testsupport.subprocesses import last_marked_json, run_python_bounded
+
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios.py"
 RESULT_MARKER = "SCENARIO_RESULT "
@@ -68,6 +70,7 @@ steps:
 
 _PROBE_HANDLERS = """\
 import os
+import signal
 import time
 
 from tasker_core import StepHandler
@@ -166,37 +169,14 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 
 def run_python(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> Outcome:
     """Run ``python ARGS`` to completion, killing its process group after ``timeout``."""
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        start_new_session=True,
-    )
-    timed_out = False
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(proc)
-        stdout, stderr = proc.communicate(timeout=10)
-    payload = None
-    for line in reversed(stdout.splitlines()):
-        if line.startswith(RESULT_MARKER):
-            payload = json.loads(line[len(RESULT_MARKER) :])
-            break
+    finished = run_python_bounded(args, cwd=cwd, env=env, timeout=timeout)
     return Outcome(
-        None if timed_out else proc.returncode,
-        stdout,
-        stderr,
-        time.monotonic() - started,
-        timed_out,
-        payload,
+        finished.returncode,
+        finished.stdout,
+        finished.stderr,
+        finished.seconds,
+        finished.timed_out,
+        last_marked_json(finished.stdout, RESULT_MARKER),
     )
 
 

@@ -19,11 +19,9 @@ Two halves:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tasker_contrib_testsupport.subprocesses import last_marked_json, run_python_bounded
 
 __all__ = ["MARKER", "ProbeResult", "main", "probe_worker"]
 
@@ -150,17 +150,6 @@ def _child_env(
     return env
 
 
-def _parse_payload(stdout: str) -> dict[str, Any] | None:
-    for line in reversed(stdout.splitlines()):
-        if line.startswith(MARKER):
-            try:
-                parsed = json.loads(line[len(MARKER) :])
-            except json.JSONDecodeError:
-                return None
-            return parsed if isinstance(parsed, dict) else None
-    return None
-
-
 def probe_worker(
     config_path: str | os.PathLike[str],
     *,
@@ -185,36 +174,16 @@ def probe_worker(
         templates = Path(template_dir).resolve() if template_dir else scratch_path / "templates"
         templates.mkdir(parents=True, exist_ok=True)
         env = _child_env(config, templates, extra_env)
-        command = [sys.executable, "-m", "tasker_contrib_testsupport.worker_probe"]
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            command,
-            cwd=scratch,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            start_new_session=True,
-        )
-        timed_out = False
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            stdout, stderr = proc.communicate(timeout=10)
-        elapsed = time.monotonic() - started
+        args = ["-m", "tasker_contrib_testsupport.worker_probe"]
+        finished = run_python_bounded(args, cwd=scratch, env=env, timeout=timeout)
     return ProbeResult(
-        returncode=None if timed_out else proc.returncode,
-        payload=_parse_payload(stdout),
-        stdout=stdout,
-        stderr=stderr,
-        seconds=elapsed,
-        timed_out=timed_out,
-        command=command,
+        returncode=finished.returncode,
+        payload=last_marked_json(finished.stdout, MARKER),
+        stdout=finished.stdout,
+        stderr=finished.stderr,
+        seconds=finished.seconds,
+        timed_out=finished.timed_out,
+        command=[sys.executable, *args],
     )
 
 
