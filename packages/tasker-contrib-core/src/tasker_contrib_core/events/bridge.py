@@ -22,7 +22,7 @@ Usage::
 
     dispatcher = EventDispatcher([StructlogSink()], queue_size=1000)
     dispatcher.add_sink(CallbackSink(notify_ops, patterns="*.failed"))
-    dispatcher.attach(runtime.events)     # anything with subscribe(listener)
+    dispatcher.attach(runtime)            # anything with subscribe(listener)
     ...
     dispatcher.stop(timeout=5)
 """
