@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 import click
 
+from tasker_contrib_core.config.engine_facts import ENVIRONMENTS
 from tasker_contrib_core.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
-ENVIRONMENTS = ("test", "development", "production")
 
 
 def settings_options(function: F) -> F:

@@ -34,6 +34,15 @@ class EnvValues:
     values: Table = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)  # dotted path -> variable name
 
+    def variable_for(self, path: str) -> str | None:
+        """The variable that set ``path`` or one of its parent tables (JSON), if any."""
+        parts = path.split(".")
+        for length in range(len(parts), 0, -1):
+            variable = self.variables.get(".".join(parts[:length]))
+            if variable is not None:
+                return variable
+        return None
+
     def add(self, path: str, raw: Any, variable: str) -> None:
         self.values = deep_merge(self.values, nest(path, raw))
         self.variables[path] = variable

@@ -9,7 +9,6 @@ for every leaf, a note of where it came from (a file path, a variable name...).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -104,9 +103,8 @@ def settings_layers(settings: TaskerSettings) -> list[Layer]:
     framework_sources: dict[str, str] = {}
     env_data: Table = {}
     env_sources: dict[str, str] = {}
-    variables = settings.env_variables
     for path, value in iter_leaves(dsl):
-        variable = _variable_for(path, variables)
+        variable = settings.env_variable_for(path)
         leaf = unflatten({path: value})
         if variable is not None:
             env_data = deep_merge(env_data, leaf)
@@ -149,13 +147,3 @@ def database_url_configured(settings: TaskerSettings) -> bool:
         layer.kind != BUILTIN and "common.database.url" in layer.sources
         for layer in collect_layers(settings)
     )
-
-
-def _variable_for(path: str, variables: Mapping[str, str]) -> str | None:
-    """The env variable that set ``path`` (or one of its parent tables), if any."""
-    parts = path.split(".")
-    for length in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:length])
-        if candidate in variables:
-            return variables[candidate]
-    return None

@@ -192,6 +192,10 @@ class TaskerSettings(BaseSettings):
         """Dotted setting path -> the environment variable that set it."""
         return self._env_values.variables
 
+    def env_variable_for(self, path: str) -> str | None:
+        """The environment variable that set ``path`` or one of its parent tables."""
+        return self._env_values.variable_for(path)
+
     def resolved_runtime(self) -> Literal["local", "worker"]:
         """``auto`` becomes ``worker`` when any layer above the built-in defaults sets a URL."""
         if self.runtime != "auto":
@@ -277,12 +281,8 @@ def _explain_validation_error(exc: ValidationError, env: EnvValues, source: str)
     for error in exc.errors():
         location = [str(part) for part in error["loc"]]
         key = ".".join(location)
-        layer = source
-        for length in range(len(location), 0, -1):
-            candidate = ".".join(location[:length])
-            if candidate in env.variables:
-                layer = f"env var {env.variables[candidate]}"
-                break
+        variable = env.variable_for(key)
+        layer = f"env var {variable}" if variable else source
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = (
