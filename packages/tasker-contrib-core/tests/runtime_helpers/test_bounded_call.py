@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from tasker_contrib_core.runtime.bounded_call import call_bounded
+from tasker_contrib_core._internal.bounded_call import call_bounded
 
 
 def test_value_and_error_are_handed_back() -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from tasker_contrib_core.errors import RuntimeStartError
-from tasker_contrib_core.runtime.bounded_call import BoundedOutcome, call_bounded
+from tasker_contrib_core.integration import BoundedOutcome, call_bounded
 
 if TYPE_CHECKING:
     from tasker_contrib_core.runtime import Runtime

@@ -130,7 +130,7 @@ async def _tasker_session(
     log_events: bool,
     health_timeout: float,
 ) -> AsyncIterator[TaskerState]:
-    from tasker_contrib_core.runtime.health import RuntimeHealth
+    from tasker_contrib_core.integration import RuntimeHealth
     from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
 
     from tasker_contrib_fastapi.events import bind_sinks, build_dispatcher

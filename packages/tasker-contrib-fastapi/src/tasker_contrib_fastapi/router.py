@@ -3,7 +3,7 @@
 Mounted in the app that runs the runtime, the probes answer for the process
 the orchestrator actually routes traffic to, which a separate health port
 cannot. The decisions (what "live" and "ready" mean) come from core's
-:class:`~tasker_contrib_core.runtime.health.RuntimeHealth`, so every framework
+:class:`~tasker_contrib_core.integration.RuntimeHealth`, so every framework
 package answers the same way; this module only maps them to HTTP:
 
 * ``GET {prefix}/health``: liveness. 200, or 503 when the runtime that should
@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse
 from tasker_contrib_fastapi.dependencies import TaskerStateDep
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.runtime.health import HealthReport
+    from tasker_contrib_core.integration import HealthReport
 
 _PROBE_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"description": "Not live / not ready; the body lists the reasons."}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tasker_contrib_core.config.settings import TaskerSettings
     from tasker_contrib_core.events import EventDispatcher
     from tasker_contrib_core.runtime import Runtime
-    from tasker_contrib_core.runtime.health import RuntimeHealth
+    from tasker_contrib_core.integration import RuntimeHealth
 
 #: The key of the lifespan state dict (and the ``app.state`` attribute).
 STATE_KEY = "tasker"

@@ -4,7 +4,8 @@ A health endpoint is only useful when its answer means something an operator
 can act on, and when every framework gives the same answer for the same
 state. So the decisions live here, and the FastAPI router, the Flask
 blueprint and the Django views only turn a :class:`HealthReport` into a
-response (200 when ``ok``, 503 with ``reasons`` otherwise).
+response (``report.http_status``: 200 when ``ok``, 503 with ``reasons``
+otherwise; ``report.to_dict()`` is the body).
 
 * **Liveness**: should this process be restarted? Only when its runtime was
   meant to run here and no longer does (it died, or the process is a fork of
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from tasker_contrib_core.runtime.bounded_call import call_bounded
+from tasker_contrib_core._internal.bounded_call import call_bounded
 
 if TYPE_CHECKING:
     from tasker_contrib_core.config.settings import TaskerSettings
@@ -60,6 +61,11 @@ class HealthReport:
     @property
     def ok(self) -> bool:
         return all(check.ok for check in self.checks)
+
+    @property
+    def http_status(self) -> int:
+        """200 when ``ok``, else 503: what every framework's probe endpoint answers."""
+        return 200 if self.ok else 503
 
     @property
     def reasons(self) -> list[str]:

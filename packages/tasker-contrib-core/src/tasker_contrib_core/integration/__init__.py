@@ -1,0 +1,112 @@
+"""The integration kit: what every framework package (ours or yours) is built on.
+
+This is core's documented, semver-stable surface for wiring Tasker into a
+framework: FastAPI, Flask, Django and Celery packages use nothing of core
+but this module and the public subpackages (``tasker_contrib_core.config``,
+``.events``, ``.client``, ``.runtime``, ``.testing``, ``.errors``...); a
+test fails when one reaches deeper. See ``docs/integrating.md``.
+
+* settings: :func:`resolve_settings` turns a framework's mapping (Flask's
+  ``app.config``, Django's ``TASKER``, Celery's ``app.conf``) plus the
+  environment into ``TaskerSettings``, the framework named as the layer in
+  ``explain()`` and errors;
+* the host: :class:`TaskerHost` owns the one runtime of a process: bounded,
+  per-pid idempotent ``start``/``stop`` off the caller's thread (``astart`` /
+  ``astop`` for async code), fork detection, lifecycle records, the event
+  dispatcher with the framework's sinks, health reports, the task client of
+  the current mode;
+* process rules: :func:`process_role` says whether this process may host a
+  runtime (not a reloader parent, management command, gunicorn master,
+  ``celery beat``...);
+* signals: :func:`call_receivers` / :class:`ReceiverList` call receivers one
+  by one, isolated, held strongly; :func:`signal_name` names the signal of an
+  event the same way in every framework;
+* :class:`AsyncCallbackSink`: event callbacks on the app's event loop;
+* :func:`call_bounded`: the one "daemon thread, bounded wait, late result
+  undone, contextvars copied" primitive;
+* :func:`record_lifecycle`: one record per lifecycle step (log + JSON lines).
+
+Importing this module imports neither ``tasker_core`` nor core's config,
+events, engine or client models: an app module importing it stays cheap in
+gunicorn masters and reloader parents.
+"""
+
+from __future__ import annotations
+
+from tasker_contrib_core._internal.bounded_call import (
+    BoundedOutcome,
+    call_bounded,
+    call_bounded_async,
+)
+from tasker_contrib_core.integration._health import (
+    DEFAULT_PROBE_TIMEOUT,
+    HealthCheck,
+    HealthReport,
+    RuntimeHealth,
+)
+from tasker_contrib_core.integration._host import HostMode, TaskerHost
+from tasker_contrib_core.integration._loop_sinks import (
+    AsyncCallbackSink,
+    EventCallback,
+    LoopBoundSink,
+)
+from tasker_contrib_core.integration._receivers import (
+    SIGNAL_PREFIX,
+    Receiver,
+    ReceiverList,
+    ReceiverOutcome,
+    call_receivers,
+    receiver_name,
+    signal_name,
+)
+from tasker_contrib_core.integration._serving import ProcessRole, process_role
+from tasker_contrib_core.integration._settings import SettingsInput, resolve_settings
+from tasker_contrib_core.runtime.fork_guard import START_AFTER_FORK_HINT
+from tasker_contrib_core.runtime.lifecycle_log import (
+    LIFECYCLE_LOG_ENV,
+    LIFECYCLE_LOGGER,
+    read_lifecycle_log,
+    record_lifecycle,
+)
+
+#: Core modules a framework package may import besides the public subpackages
+#: (``tasker_contrib_core.<name>`` packages without a leading underscore).
+PUBLIC_MODULES = frozenset(
+    {
+        "tasker_contrib_core",
+        "tasker_contrib_core.errors",
+        "tasker_contrib_core.testing.pytest_plugin",
+    }
+)
+
+__all__ = [
+    "DEFAULT_PROBE_TIMEOUT",
+    "LIFECYCLE_LOGGER",
+    "LIFECYCLE_LOG_ENV",
+    "PUBLIC_MODULES",
+    "SIGNAL_PREFIX",
+    "START_AFTER_FORK_HINT",
+    "AsyncCallbackSink",
+    "BoundedOutcome",
+    "EventCallback",
+    "HealthCheck",
+    "HealthReport",
+    "HostMode",
+    "LoopBoundSink",
+    "ProcessRole",
+    "Receiver",
+    "ReceiverList",
+    "ReceiverOutcome",
+    "RuntimeHealth",
+    "SettingsInput",
+    "TaskerHost",
+    "call_bounded",
+    "call_bounded_async",
+    "call_receivers",
+    "process_role",
+    "read_lifecycle_log",
+    "receiver_name",
+    "record_lifecycle",
+    "resolve_settings",
+    "signal_name",
+]
