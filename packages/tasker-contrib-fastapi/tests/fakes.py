@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from tasker_contrib_core.runtime.base import Runtime, RuntimeStatus
+from tasker_contrib_core.runtime import Runtime, RuntimeStatus
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from tasker_contrib_core.errors import RuntimeStartError
-from tasker_contrib_core.runtime.lifecycle_log import LIFECYCLE_LOG_ENV, read_lifecycle_log
+from tasker_contrib_core.integration import LIFECYCLE_LOG_ENV, TaskerHost, read_lifecycle_log
 from tasker_contrib_fastapi import (
     TaskerNotStartedError,
     TaskerState,
@@ -24,7 +24,6 @@ from tasker_contrib_fastapi import (
     install,
     tasker_lifespan,
 )
-from tasker_contrib_fastapi import control as control_module
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def lifecycle_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def short_grace(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(control_module, "GRACE_SECONDS", 0.2)
+    monkeypatch.setattr(TaskerHost, "grace_seconds", 0.2)
 
 
 def user_lifespan(log: list[str]) -> Any:

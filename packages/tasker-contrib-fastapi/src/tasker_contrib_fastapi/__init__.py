@@ -21,6 +21,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tasker_contrib_core.integration import AsyncCallbackSink
+
     from tasker_contrib_fastapi.compose import compose_lifespans
     from tasker_contrib_fastapi.dependencies import (
         TaskerClientDep,
@@ -30,13 +32,12 @@ if TYPE_CHECKING:
         get_tasker_runtime,
         get_tasker_state,
     )
-    from tasker_contrib_fastapi.events import AsyncCallbackSink
     from tasker_contrib_fastapi.lifespan import install, tasker_lifespan
     from tasker_contrib_fastapi.router import tasker_router
     from tasker_contrib_fastapi.state import TaskerNotStartedError, TaskerState
 
 _HOMES: dict[str, str] = {
-    "AsyncCallbackSink": "events",
+    "AsyncCallbackSink": "tasker_contrib_core.integration",
     "TaskerClientDep": "dependencies",
     "TaskerNotStartedError": "state",
     "TaskerRuntimeDep": "dependencies",
@@ -63,7 +64,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    module = home if "." in home else f"{__name__}.{home}"
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

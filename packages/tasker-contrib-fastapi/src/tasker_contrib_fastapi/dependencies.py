@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from tasker_contrib_fastapi.state import TaskerState, state_of
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.client.protocol import AsyncTaskClient
+    from tasker_contrib_core.client import AsyncTaskClient
     from tasker_contrib_core.runtime import Runtime
 
 

@@ -9,13 +9,19 @@ settings or starts anything before the lifespan runs.
 
 What one run of the lifespan does, in this order:
 
-1. resolve the settings and build the runtime they ask for (local or worker);
-2. build the event dispatcher (structlog sink + yours) and subscribe it;
-3. start the runtime on a worker thread, bounded by ``start_timeout_seconds``
-   (a failure aborts start-up with the runtime's own explanation);
-4. yield ``{"tasker": TaskerState}`` (and set ``app.state.tasker``);
-5. on shutdown: stop the runtime within ``shutdown_timeout_seconds``, deliver
-   queued events, let async callbacks finish, close the client we opened.
+1. resolve the settings (layer "FastAPI app settings") and build core's
+   :class:`~tasker_contrib_core.integration.TaskerHost` around the runtime
+   they ask for (local or worker), with the structlog sink and yours;
+2. ``await host.astart()``: the runtime starts on a worker thread, bounded by
+   ``start_timeout_seconds`` (a failure aborts start-up with the runtime's
+   own explanation; a start finishing too late is undone);
+3. yield ``{"tasker": TaskerState}`` (and set ``app.state.tasker``);
+4. on shutdown ``await host.astop()``: stop the runtime within
+   ``shutdown_timeout_seconds``, deliver queued events, let async callbacks
+   finish, close the client we opened.
+
+Everything but the FastAPI glue (when to start, where the state goes) is the
+kit's, so every framework package starts, stops and records the same way.
 
 It never installs signal handlers (the server owns them) and never uses
 ``@app.on_event``, which FastAPI ignores once ``lifespan=`` is set.
@@ -23,13 +29,11 @@ It never installs signal handlers (the server owns them) and never uses
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
+from tasker_contrib_core.integration import SettingsInput, TaskerHost, resolve_settings
 
 from tasker_contrib_fastapi.compose import (
     Lifespan,
@@ -37,19 +41,18 @@ from tasker_contrib_fastapi.compose import (
     as_lifespan,
     compose_lifespans,
 )
-from tasker_contrib_fastapi.control import start_runtime, stop_runtime
-from tasker_contrib_fastapi.settings import SettingsInput, resolve_settings
 from tasker_contrib_fastapi.state import STATE_KEY, TaskerState
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.config.settings import TaskerSettings
+    from tasker_contrib_core.config import TaskerSettings
     from tasker_contrib_core.events import Sink
     from tasker_contrib_core.runtime import Runtime
 
-logger = logging.getLogger("tasker_contrib.fastapi")
-
 #: Attribute marking a lifespan built here, so ``install`` can refuse a second one.
 MARK = "__tasker_lifespan__"
+
+#: The layer name settings passed in code get in errors and ``explain()``.
+SETTINGS_LAYER = "FastAPI app settings"
 
 
 def tasker_lifespan(
@@ -84,15 +87,25 @@ def tasker_lifespan(
 
     @asynccontextmanager
     async def run_tasker(app: Any) -> AsyncIterator[dict[str, Any]]:
-        async with _tasker_session(
-            app,
-            settings=settings,
+        host = TaskerHost(
+            resolve_settings(settings, layer=SETTINGS_LAYER),
+            framework="fastapi",
             runtime=runtime,
             sinks=chosen_sinks,
             log_events=log_events,
             health_timeout=health_timeout,
-        ) as state:
+        )
+        await host.astart()
+        state = TaskerState(host)
+        app_state = getattr(app, "state", None)
+        if app_state is not None:
+            setattr(app_state, STATE_KEY, state)
+        try:
             yield {STATE_KEY: state}
+        finally:
+            if app_state is not None and getattr(app_state, STATE_KEY, None) is state:
+                delattr(app_state, STATE_KEY)
+            await host.astop()
 
     composed: StatefulLifespan = (
         run_tasker if lifespan is None else compose_lifespans(as_lifespan(lifespan), run_tasker)
@@ -120,116 +133,4 @@ def install(app: Any, settings: SettingsInput = None, **options: Any) -> None:
     router.lifespan_context = tasker_lifespan(settings, lifespan=current, **options)
 
 
-@asynccontextmanager
-async def _tasker_session(
-    app: Any,
-    *,
-    settings: SettingsInput,
-    runtime: Runtime | Callable[[TaskerSettings], Runtime] | None,
-    sinks: tuple[Sink, ...],
-    log_events: bool,
-    health_timeout: float,
-) -> AsyncIterator[TaskerState]:
-    from tasker_contrib_core.integration import RuntimeHealth
-    from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
-
-    from tasker_contrib_fastapi.events import bind_sinks, build_dispatcher
-
-    resolved = resolve_settings(settings)
-    active, owns_runtime = _runtime_for(runtime, resolved)
-    dispatcher = build_dispatcher(resolved, sinks, log_events=log_events)
-    loop_sinks = bind_sinks(dispatcher.sinks)
-    dispatcher.attach(active)
-
-    record_lifecycle("runtime.starting", kind=active.kind, framework="fastapi")
-    try:
-        seconds = await start_runtime(
-            active,
-            timeout=resolved.start_timeout_seconds,
-            undo_timeout=resolved.shutdown_timeout_seconds,
-        )
-    except BaseException as exc:
-        dispatcher.stop(timeout=0)
-        record_lifecycle(
-            "runtime.start_failed",
-            level=logging.ERROR,
-            kind=active.kind,
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        logger.error("Tasker %s runtime failed to start: %s", active.kind, exc)
-        raise
-    status = await anyio.to_thread.run_sync(active.status)  # the engine's status is an FFI call
-    record_lifecycle(
-        "runtime.started",
-        kind=active.kind,
-        running=status.running,
-        worker_id=status.worker_id,
-        seconds=round(seconds, 3),
-    )
-    state = TaskerState(
-        runtime=active,
-        settings=resolved,
-        dispatcher=dispatcher,
-        health=RuntimeHealth(active, resolved, timeout=health_timeout),
-        owns_runtime=owns_runtime,
-    )
-    app_state = getattr(app, "state", None)
-    if app_state is not None:
-        setattr(app_state, STATE_KEY, state)
-    try:
-        yield state
-    finally:
-        if app_state is not None and getattr(app_state, STATE_KEY, None) is state:
-            delattr(app_state, STATE_KEY)
-        await _shut_down(state, loop_sinks)
-
-
-async def _shut_down(state: TaskerState, loop_sinks: list[Any]) -> None:
-    """Stop the runtime, then flush events, then close what we opened; all bounded."""
-    from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
-
-    bound = state.settings.shutdown_timeout_seconds
-    runtime = state.runtime
-    record_lifecycle("runtime.stopping", kind=runtime.kind, timeout=bound)
-    started = time.monotonic()
-    clean = await stop_runtime(runtime, timeout=bound)
-    left = max(0.5, bound - (time.monotonic() - started))
-    flush_bound = min(left, 5.0)
-    events_flushed = await anyio.to_thread.run_sync(
-        lambda: state.dispatcher.stop(timeout=flush_bound)
-    )
-    for sink in loop_sinks:
-        await sink.drain(min(left, 5.0))
-    client = state.client_in_use
-    if client is not None and state.owns_runtime:
-        closer = getattr(client, "aclose", None)
-        if closer is not None:
-            try:
-                await closer()
-            except Exception:
-                logger.warning("closing the Tasker client failed", exc_info=True)
-    record_lifecycle(
-        "runtime.stopped",
-        level=logging.INFO if clean else logging.WARNING,
-        kind=runtime.kind,
-        clean=clean,
-        events_flushed=events_flushed,
-        seconds=round(time.monotonic() - started, 3),
-    )
-
-
-def _runtime_for(
-    given: Runtime | Callable[[TaskerSettings], Runtime] | None, settings: TaskerSettings
-) -> tuple[Runtime, bool]:
-    """The runtime to run, and whether we made it (and so close what it opened)."""
-    from tasker_contrib_core.runtime.base import Runtime
-    from tasker_contrib_core.runtime.factory import runtime_from_settings
-
-    if given is None:
-        return runtime_from_settings(settings), True
-    if isinstance(given, Runtime):
-        return given, False
-    return given(settings), True
-
-
-__all__ = ["MARK", "install", "tasker_lifespan"]
+__all__ = ["MARK", "SETTINGS_LAYER", "install", "tasker_lifespan"]

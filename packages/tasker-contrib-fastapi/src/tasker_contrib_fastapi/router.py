@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -55,14 +54,13 @@ def tasker_router(
 
     @router.get("/health", summary="Liveness of the Tasker runtime", responses=_PROBE_RESPONSES)
     async def tasker_health(state: TaskerStateDep) -> JSONResponse:
-        # status() of the real engine is a call into it: keep it off the loop too.
-        return _probe_response(await anyio.to_thread.run_sync(state.health.liveness))
+        # status() of the real engine is a call into it: the host keeps it off the loop.
+        return _probe_response(await state.host.aliveness())
 
     @router.get("/ready", summary="Readiness of the Tasker runtime", responses=_PROBE_RESPONSES)
     async def tasker_ready(state: TaskerStateDep) -> JSONResponse:
-        # The database / orchestration probes block for up to their timeout.
-        report = await anyio.to_thread.run_sync(state.health.readiness)
-        return _probe_response(report)
+        # The database / orchestration probes block for up to their timeout: off the loop.
+        return _probe_response(await state.host.areadiness())
 
     if include_task_endpoints:
         _add_task_endpoints(router)
@@ -70,7 +68,7 @@ def tasker_router(
 
 
 def _probe_response(report: HealthReport) -> JSONResponse:
-    return JSONResponse(report.to_dict(), status_code=200 if report.ok else 503)
+    return JSONResponse(report.to_dict(), status_code=report.http_status)
 
 
 def _add_task_endpoints(router: APIRouter) -> None:

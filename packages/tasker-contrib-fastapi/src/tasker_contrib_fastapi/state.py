@@ -16,11 +16,11 @@ from tasker_contrib_core.errors import TaskerContribError
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
-    from tasker_contrib_core.client.protocol import AsyncTaskClient
-    from tasker_contrib_core.config.settings import TaskerSettings
+    from tasker_contrib_core.client import AsyncTaskClient
+    from tasker_contrib_core.config import TaskerSettings
     from tasker_contrib_core.events import EventDispatcher
+    from tasker_contrib_core.integration import RuntimeHealth, TaskerHost
     from tasker_contrib_core.runtime import Runtime
-    from tasker_contrib_core.integration import RuntimeHealth
 
 #: The key of the lifespan state dict (and the ``app.state`` attribute).
 STATE_KEY = "tasker"
@@ -40,25 +40,36 @@ NOT_STARTED_HINT = (
 
 
 class TaskerState:
-    """The runtime of this process and what the integration built around it."""
+    """The runtime of this process and what the integration built around it.
 
-    __slots__ = ("_client", "dispatcher", "health", "owns_runtime", "runtime", "settings")
+    A view of the lifespan's :class:`~tasker_contrib_core.integration.TaskerHost`
+    (``host``), which owns the runtime, its events, health and clients.
+    """
 
-    def __init__(
-        self,
-        *,
-        runtime: Runtime,
-        settings: TaskerSettings,
-        dispatcher: EventDispatcher,
-        health: RuntimeHealth,
-        owns_runtime: bool,
-    ) -> None:
-        self.runtime = runtime
-        self.settings = settings
-        self.dispatcher = dispatcher
-        self.health = health
-        self.owns_runtime = owns_runtime
-        self._client: AsyncTaskClient | None = None
+    __slots__ = ("host",)
+
+    def __init__(self, host: TaskerHost) -> None:
+        self.host = host
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.host.runtime
+
+    @property
+    def settings(self) -> TaskerSettings:
+        return self.host.settings
+
+    @property
+    def dispatcher(self) -> EventDispatcher | None:
+        return self.host.dispatcher
+
+    @property
+    def health(self) -> RuntimeHealth:
+        return self.host.health
+
+    @property
+    def owns_runtime(self) -> bool:
+        return self.host.owns_runtime
 
     @property
     def client(self) -> AsyncTaskClient:
@@ -68,15 +79,12 @@ class TaskerState:
         orchestration REST client (never ``tasker_core.TaskerClient``, which
         holds the GIL for a whole HTTP request).
         """
-        client = self._client
-        if client is None:
-            client = self._client = self.runtime.async_client
-        return client
+        return self.host.async_client
 
     @property
     def client_in_use(self) -> AsyncTaskClient | None:
         """The client if anything asked for it, else None (nothing to close)."""
-        return self._client
+        return self.host.async_client_in_use
 
     def __repr__(self) -> str:
         return f"<TaskerState runtime={self.runtime!r}>"

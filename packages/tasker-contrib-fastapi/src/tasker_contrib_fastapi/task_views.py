@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
-from tasker_contrib_core.client.models import StepResponse, TaskRequest, TaskResponse
+from tasker_contrib_core.client import StepResponse, TaskRequest, TaskResponse
 from tasker_contrib_core.errors import (
     OrchestrationClientError,
     OrchestrationHTTPError,

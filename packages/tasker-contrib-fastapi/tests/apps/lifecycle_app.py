@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from tasker_contrib_core.client import TaskRequest
-from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
+from tasker_contrib_core.integration import record_lifecycle
 from tasker_contrib_fastapi import TaskerClientDep, tasker_lifespan, tasker_router
 
 

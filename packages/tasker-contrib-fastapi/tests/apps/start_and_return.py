@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from lifecycle_app import app
-from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
+from tasker_contrib_core.integration import record_lifecycle
 
 
 async def start_only() -> None:

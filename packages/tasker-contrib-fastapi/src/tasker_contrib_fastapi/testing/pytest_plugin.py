@@ -34,7 +34,7 @@ import pytest
 if TYPE_CHECKING:
     import httpx
     from starlette.testclient import TestClient
-    from tasker_contrib_core.config.settings import TaskerSettings
+    from tasker_contrib_core.config import TaskerSettings
 
 _DEFINE_APP = """\
 define a `tasker_app` fixture returning the FastAPI app to test, for example:

@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from tasker_contrib_core.runtime.lifecycle_log import record_lifecycle
+from tasker_contrib_core.integration import record_lifecycle
 from tasker_core import StepHandler
 
 
