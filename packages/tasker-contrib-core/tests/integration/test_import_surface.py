@@ -44,9 +44,7 @@ def test_there_are_framework_packages_to_check() -> None:
 
 def test_framework_packages_import_only_cores_public_surface() -> None:
     problems = check(framework_sources())
-    assert not problems, "imports outside core's public surface:\n" + "\n".join(
-        map(str, problems)
-    )
+    assert not problems, "imports outside core's public surface:\n" + "\n".join(map(str, problems))
 
 
 @pytest.mark.parametrize(
