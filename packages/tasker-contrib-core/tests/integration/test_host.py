@@ -253,3 +253,27 @@ def test_settings_from_a_framework_mapping_name_the_layer(tmp_path: Path) -> Non
     assert resolve_settings(
         lambda: None, layer="django settings.TASKER", environ={}
     ).settings_source == ("django settings.TASKER")
+
+
+def test_start_soon_returns_at_once_and_reports_through_a_future(
+    settings: TaskerSettings,
+) -> None:
+    runtime = ScriptedRuntime(start_seconds=0.2)
+    host = TaskerHost(settings, framework="demo", runtime=runtime, log_events=False)
+    began = time.monotonic()
+    future = host.start_soon()
+    assert time.monotonic() - began < 0.1  # a hook with a deadline is not held
+    assert future.result(timeout=5) > 0.1
+    assert host.started
+    assert host.stop() is True
+
+
+def test_start_soon_hands_a_failure_to_the_future(
+    settings: TaskerSettings, short_grace: None
+) -> None:
+    host = TaskerHost(
+        settings, framework="demo", runtime=ScriptedRuntime(start_seconds=1.0), log_events=False
+    )
+    with pytest.raises(RuntimeStartError, match="did not start within"):
+        host.start_soon().result(timeout=5)
+    assert not host.started
