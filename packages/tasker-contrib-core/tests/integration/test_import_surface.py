@@ -87,3 +87,21 @@ def test_public_imports_pass_the_check(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert check([module]) == []
+
+
+@pytest.mark.parametrize("module_name", sorted(public_core_modules(CORE_SRC, PUBLIC_MODULES)))
+def test_every_public_module_declares_all_and_every_name_resolves(module_name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(module_name)
+    names = getattr(module, "__all__", None)
+    assert isinstance(names, (list, tuple)), f"{module_name} has no __all__"
+    missing = [name for name in names if not hasattr(module, name)]
+    assert not missing, f"{module_name}.__all__ names what it does not have: {missing}"
+
+
+def test_the_kits_private_modules_are_underscored() -> None:
+    kit = CORE_SRC / "tasker_contrib_core" / "integration"
+    modules = [path.stem for path in kit.glob("*.py") if path.name != "__init__.py"]
+    assert modules
+    assert all(name.startswith("_") for name in modules), modules
