@@ -312,7 +312,13 @@ class TaskerHost:
         loop = running_loop_for(self.sinks)
         if loop is not None:
             self._loop_sinks = bind_loop_sinks(self.sinks, loop)
-        seconds: float = await anyio.to_thread.run_sync(lambda: self.start(timeout))
+        try:
+            seconds: float = await anyio.to_thread.run_sync(lambda: self.start(timeout))
+        except BaseException:
+            sinks, self._loop_sinks = self._loop_sinks, []
+            for sink in sinks:  # unbind: nothing will be delivered to them
+                await sink.drain(0)
+            raise
         return seconds
 
     # -- stop -----------------------------------------------------------------------

@@ -310,7 +310,7 @@ class WorkerRuntime(Runtime):
             done = stopped.wait(remaining)
         else:
             done = call_bounded(
-                lambda: self._teardown(session, bound, stopped),
+                lambda: self._teardown_then_signal(session, bound, stopped),
                 remaining,
                 name="tasker-contrib-stop",
             ).finished
@@ -323,9 +323,16 @@ class WorkerRuntime(Runtime):
             return False
         return session.stop_clean if session is not None else True
 
-    def _teardown(
-        self, session: _Session, timeout: float, stopped: threading.Event | None = None
+    def _teardown_then_signal(
+        self, session: _Session, timeout: float, stopped: threading.Event
     ) -> None:
+        """:meth:`_teardown`, then tell a later ``stop()`` / ``start()`` it is over."""
+        try:
+            self._teardown(session, timeout)
+        finally:
+            stopped.set()
+
+    def _teardown(self, session: _Session, timeout: float) -> None:
         """Stop everything a session started, in order; runs on a daemon thread."""
         deadline = time.monotonic() + timeout
         clean = True
@@ -351,8 +358,6 @@ class WorkerRuntime(Runtime):
             session.stop_clean = clean
             self._owner.release()
             _release_engine(self)
-            if stopped is not None:
-                stopped.set()
 
     # -- events ----------------------------------------------------------------
 
