@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -164,6 +165,60 @@ def _is_cancel_already_done(error: OrchestrationHTTPError) -> bool:
     return error.status_code == 400 and error.attempts > 1
 
 
+def _request_kwargs(
+    client: OrchestrationClient | AsyncOrchestrationClient, spec: RequestSpec
+) -> dict[str, Any]:
+    return {"params": spec.params, "json": spec.json, **client._per_request}
+
+
+@dataclass(frozen=True)
+class _Pause:
+    """The exchange asks its driver to release ``response`` (if any) and sleep."""
+
+    seconds: float
+    response: httpx.Response | None = None
+
+
+#: What an exchange asks of its driver: send the request again, or pause.
+_Action: TypeAlias = "_Pause | None"
+#: What a driver answers after sending: the response, or the transport error.
+_Outcome: TypeAlias = "httpx.Response | httpx.TransportError | None"
+
+
+def _exchange(
+    client: OrchestrationClient | AsyncOrchestrationClient,
+    spec: RequestSpec,
+    adapter: TypeAdapter[T],
+) -> Generator[_Action, _Outcome, T]:
+    """The one request/retry path of both clients, free of I/O.
+
+    It yields ``None`` to ask for the request to be sent (and receives the
+    response or the ``httpx.TransportError``), or a :class:`_Pause` to ask
+    for a sleep; it returns the decoded body or raises the documented error.
+    The sync and async clients only differ in how they send and sleep.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        outcome = yield None
+        if isinstance(outcome, httpx.TransportError):
+            if spec.idempotent and client.retry.should_retry_error(outcome, attempt):
+                delay = client.retry.delay(attempt)
+                _log_retry(spec, attempt, delay, type(outcome).__name__)
+                yield _Pause(delay)
+                continue
+            url = f"{client.base_url}{spec.path}"
+            raise _unavailable(spec, url, outcome, attempt) from outcome
+        assert outcome is not None
+        if spec.idempotent and client.retry.should_retry_status(outcome.status_code, attempt):
+            delay = client.retry.delay(attempt, retry_after_seconds(outcome))
+            _log_retry(spec, attempt, delay, f"HTTP {outcome.status_code}")
+            yield _Pause(delay, outcome)
+            continue
+        raise_for_status(outcome, spec, attempts=attempt, api_key_header=client.api_key_header)
+        return decode(outcome, spec, adapter)
+
+
 class OrchestrationClient:
     """Blocking client; safe to share between threads (one connection pool).
 
@@ -223,33 +278,25 @@ class OrchestrationClient:
 
     def _call(self, spec: RequestSpec, adapter: TypeAdapter[T]) -> T:
         _refuse_if_closed(self._http.is_closed, self)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._http.request(
-                    spec.method,
-                    self.base_url + spec.path,
-                    params=spec.params,
-                    json=spec.json,
-                    **self._per_request,
-                )
-            except httpx.TransportError as exc:
-                if spec.idempotent and self.retry.should_retry_error(exc, attempt):
-                    delay = self.retry.delay(attempt)
-                    _log_retry(spec, attempt, delay, type(exc).__name__)
-                    time.sleep(delay)
+        exchange = _exchange(self, spec, adapter)
+        outcome: _Outcome = None
+        try:
+            while True:
+                action = exchange.send(outcome)
+                outcome = None
+                if isinstance(action, _Pause):
+                    if action.response is not None:
+                        action.response.close()
+                    time.sleep(action.seconds)
                     continue
-                url = f"{self.base_url}{spec.path}"
-                raise _unavailable(spec, url, exc, attempt) from exc
-            if spec.idempotent and self.retry.should_retry_status(response.status_code, attempt):
-                delay = self.retry.delay(attempt, retry_after_seconds(response))
-                _log_retry(spec, attempt, delay, f"HTTP {response.status_code}")
-                response.close()
-                time.sleep(delay)
-                continue
-            raise_for_status(response, spec, attempts=attempt, api_key_header=self.api_key_header)
-            return decode(response, spec, adapter)
+                try:
+                    outcome = self._http.request(
+                        spec.method, self.base_url + spec.path, **_request_kwargs(self, spec)
+                    )
+                except httpx.TransportError as exc:
+                    outcome = exc
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     def create_task(self, request: TaskRequest) -> TaskResponse:
         """``POST /v1/tasks``; never retried automatically."""
@@ -362,33 +409,25 @@ class AsyncOrchestrationClient:
 
     async def _call(self, spec: RequestSpec, adapter: TypeAdapter[T]) -> T:
         _refuse_if_closed(self._http.is_closed, self)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = await self._http.request(
-                    spec.method,
-                    self.base_url + spec.path,
-                    params=spec.params,
-                    json=spec.json,
-                    **self._per_request,
-                )
-            except httpx.TransportError as exc:
-                if spec.idempotent and self.retry.should_retry_error(exc, attempt):
-                    delay = self.retry.delay(attempt)
-                    _log_retry(spec, attempt, delay, type(exc).__name__)
-                    await anyio.sleep(delay)
+        exchange = _exchange(self, spec, adapter)
+        outcome: _Outcome = None
+        try:
+            while True:
+                action = exchange.send(outcome)
+                outcome = None
+                if isinstance(action, _Pause):
+                    if action.response is not None:
+                        await action.response.aclose()
+                    await anyio.sleep(action.seconds)
                     continue
-                url = f"{self.base_url}{spec.path}"
-                raise _unavailable(spec, url, exc, attempt) from exc
-            if spec.idempotent and self.retry.should_retry_status(response.status_code, attempt):
-                delay = self.retry.delay(attempt, retry_after_seconds(response))
-                _log_retry(spec, attempt, delay, f"HTTP {response.status_code}")
-                await response.aclose()
-                await anyio.sleep(delay)
-                continue
-            raise_for_status(response, spec, attempts=attempt, api_key_header=self.api_key_header)
-            return decode(response, spec, adapter)
+                try:
+                    outcome = await self._http.request(
+                        spec.method, self.base_url + spec.path, **_request_kwargs(self, spec)
+                    )
+                except httpx.TransportError as exc:
+                    outcome = exc
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     async def create_task(self, request: TaskRequest) -> TaskResponse:
         """``POST /v1/tasks``; never retried automatically."""
