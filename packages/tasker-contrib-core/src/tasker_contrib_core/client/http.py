@@ -44,6 +44,7 @@ from tasker_contrib_core.errors import (
     OrchestrationHTTPError,
     OrchestrationUnavailableError,
 )
+from tasker_contrib_core.states import TaskState
 
 if TYPE_CHECKING:
     from tasker_contrib_core.config.settings import TaskerSettings
@@ -332,7 +333,7 @@ class OrchestrationClient:
         except OrchestrationHTTPError as exc:
             if _is_cancel_already_done(exc):
                 task = self.get_task(task_uuid)
-                if task.status == "cancelled":
+                if task.status == TaskState.CANCELLED:
                     return task
             raise
 
@@ -463,7 +464,7 @@ class AsyncOrchestrationClient:
         except OrchestrationHTTPError as exc:
             if _is_cancel_already_done(exc):
                 task = await self.get_task(task_uuid)
-                if task.status == "cancelled":
+                if task.status == TaskState.CANCELLED:
                     return task
             raise
 

@@ -22,14 +22,10 @@ from tasker_contrib_core.client.models import (
     TaskResponse,
 )
 from tasker_contrib_core.runtime.task_store import (
-    STEP_COMPLETE,
-    STEP_ERROR,
-    STEP_IN_PROGRESS,
-    STEP_PENDING,
-    STEP_WAITING,
     StepRecord,
     TaskRecord,
 )
+from tasker_contrib_core.states import StepState
 
 
 @dataclass(frozen=True)
@@ -44,13 +40,16 @@ class _Readiness:
 def _readiness(task: TaskRecord, step: StepRecord) -> _Readiness:
     states_by_name = {other.name: other.state for other in task.steps.values()}
     parents = [name for name in step.dependencies if name in states_by_name]
-    done = sum(1 for name in parents if states_by_name[name] == STEP_COMPLETE)
+    done = sum(1 for name in parents if states_by_name[name] == StepState.COMPLETE)
     satisfied = done == len(parents)
     retry_eligible = step.retryable and step.attempts < step.max_attempts
     ready = (
         not task.is_terminal
         and satisfied
-        and (step.state == STEP_PENDING or (step.state == STEP_WAITING and retry_eligible))
+        and (
+            step.state == StepState.PENDING
+            or (step.state == StepState.WAITING_FOR_RETRY and retry_eligible)
+        )
     )
     return _Readiness(satisfied, ready, len(parents), done, retry_eligible)
 
@@ -58,11 +57,11 @@ def _readiness(task: TaskRecord, step: StepRecord) -> _Readiness:
 def _summary(task: TaskRecord) -> dict[str, object]:
     steps = list(task.steps.values())
     total = len(steps)
-    completed = sum(1 for s in steps if s.state == STEP_COMPLETE)
-    in_progress = sum(1 for s in steps if s.state == STEP_IN_PROGRESS)
-    pending = sum(1 for s in steps if s.state in (STEP_PENDING, STEP_WAITING))
-    failed = sum(1 for s in steps if s.state in (STEP_ERROR, STEP_WAITING))
-    blocked = sum(1 for s in steps if s.state == STEP_ERROR)
+    completed = sum(1 for s in steps if s.state == StepState.COMPLETE)
+    in_progress = sum(1 for s in steps if s.state == StepState.IN_PROGRESS)
+    pending = sum(1 for s in steps if s.state in (StepState.PENDING, StepState.WAITING_FOR_RETRY))
+    failed = sum(1 for s in steps if s.state in (StepState.ERROR, StepState.WAITING_FOR_RETRY))
+    blocked = sum(1 for s in steps if s.state == StepState.ERROR)
     ready = sum(1 for s in steps if _readiness(task, s).ready)
     if blocked:
         execution, action = "blocked_by_failures", "handle_failures"
