@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tasker_contrib_core.config.layers import Layer, collect_layers
 from tasker_contrib_core.config.masking import mask_value
 from tasker_contrib_core.config.merge import Table, deep_merge, iter_leaves
+from tasker_contrib_core.config.provenance import Provenance
 from tasker_contrib_core.config.validation import validate_table
 from tasker_contrib_core.errors import ConfigError, ConfigErrors
 
@@ -23,12 +24,6 @@ if TYPE_CHECKING:
 
 class TaskerConfigWarning(UserWarning):
     """A configuration value was accepted but changed or is suspicious."""
-
-
-@dataclass(frozen=True)
-class Provenance:
-    layer: str
-    source: str
 
 
 @dataclass
