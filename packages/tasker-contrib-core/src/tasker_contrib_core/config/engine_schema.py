@@ -18,13 +18,12 @@ import functools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from tasker_contrib_core.config import engine_facts
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 Schema = dict[str, Any]
 
@@ -121,16 +120,21 @@ def types_schema(reference: Mapping[str, Any]) -> Schema:
     return {"type": "object", "properties": properties}
 
 
-def _finite(
-    validator: Any, wanted: bool, instance: Any, schema: Schema
-) -> Iterator[ValidationError]:
-    if wanted and isinstance(instance, float) and not math.isfinite(instance):
-        yield ValidationError(f"{instance} is not a finite number")
+@functools.lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    """Draft 2020-12 plus a ``finite`` keyword; jsonschema is imported on first check."""
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
+    def finite(
+        validator: Any, wanted: bool, instance: Any, schema: Schema
+    ) -> Iterator[ValidationError]:
+        if wanted and isinstance(instance, float) and not math.isfinite(instance):
+            yield ValidationError(f"{instance} is not a finite number")
 
-_Validator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"finite": _finite}
-)
+    return jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator, {"finite": finite}
+    )
 
 
 def check(
@@ -140,7 +144,7 @@ def check(
     schema: Schema = facts_schema()
     if reference is not None:
         schema = {"allOf": [types_schema(reference), schema]}
-    validator = _Validator(schema)
+    validator = _validator_class()(schema)
     problems = [_problem(error) for error in validator.iter_errors(table)]
     unique = {(problem.key, problem.rule): problem for problem in problems}
     return sorted(unique.values(), key=lambda problem: (problem.key, problem.rule))

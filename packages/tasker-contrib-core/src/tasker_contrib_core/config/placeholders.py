@@ -127,7 +127,8 @@ def placeholder_problem(text: str, lookup: ValueLookup, *, where: str = "") -> s
                 continue
             return (
                 f"placeholder {placeholder.text}{inside} needs the environment variable "
-                f"{name}, which is not set; set it or write ${{{name}:-default}}"
+                f"{name}, which is not set in this process's environment; set it or write "
+                f"${{{name}:-default}}"
             )
         if engine_value(name, value) is None:
             return (

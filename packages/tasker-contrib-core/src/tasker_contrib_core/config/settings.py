@@ -21,10 +21,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from tasker_contrib_core.config.effective import (
+    ConfigReport,
+    EffectiveConfig,
+    ExplainedValue,
+    build_effective_config,
+    check_settings,
+    explain_settings,
+)
 from tasker_contrib_core.config.engine_models import CommonConfig, WorkerConfig
 from tasker_contrib_core.config.env_source import EnvValues, read_environment
+from tasker_contrib_core.config.layers import database_url_configured
 from tasker_contrib_core.config.masking import mask_table
 from tasker_contrib_core.config.merge import deep_merge, prune_empty
+from tasker_contrib_core.config.render import render_worker_config
 from tasker_contrib_core.errors import ConfigError, ConfigErrors
 
 Environment = Literal["test", "development", "production"]
@@ -200,32 +210,22 @@ class TaskerSettings(BaseSettings):
         """``auto`` becomes ``worker`` when any layer above the built-in defaults sets a URL."""
         if self.runtime != "auto":
             return self.runtime
-        from tasker_contrib_core.config.layers import database_url_configured
-
         return "worker" if database_url_configured(self) else "local"
 
-    def effective_config(self) -> EffectiveConfigType:
+    def effective_config(self) -> EffectiveConfig:
         """The merged, validated engine configuration; raises ``ConfigErrors`` if invalid."""
-        from tasker_contrib_core.config.effective import build_effective_config
-
         return build_effective_config(self)
 
-    def check(self) -> ReportType:
+    def check(self) -> ConfigReport:
         """Validate without raising: a report with errors and warnings."""
-        from tasker_contrib_core.config.effective import check_settings
-
         return check_settings(self)
 
-    def explain(self) -> list[ExplainedType]:
+    def explain(self) -> list[ExplainedValue]:
         """Every effective engine value (secrets masked) with the layer that set it."""
-        from tasker_contrib_core.config.effective import explain_settings
-
         return explain_settings(self)
 
     def render(self, output: Path | str | None = None) -> Path:
         """Write the single merged worker TOML the engine reads; return its path."""
-        from tasker_contrib_core.config.render import render_worker_config
-
         return render_worker_config(self, Path(output) if output is not None else None)
 
     def masked_dump(self) -> dict[str, Any]:
@@ -238,18 +238,6 @@ class TaskerSettings(BaseSettings):
     def __repr_args__(self) -> Any:
         # ``repr(settings)`` ends up in logs and tracebacks: never show secrets there.
         yield from self.masked_dump().items()
-
-
-if typing.TYPE_CHECKING:
-    from tasker_contrib_core.config.effective import (
-        ConfigReport as ReportType,
-    )
-    from tasker_contrib_core.config.effective import (
-        EffectiveConfig as EffectiveConfigType,
-    )
-    from tasker_contrib_core.config.effective import (
-        ExplainedValue as ExplainedType,
-    )
 
 
 def _merge_inputs(values: Mapping[str, Any], env: Mapping[str, Any]) -> dict[str, Any]:
