@@ -19,29 +19,10 @@ from datetime import datetime
 from time import perf_counter
 from typing import Any
 
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock
 from tasker_contrib_core.engine.context import LOCAL_WORKER_ID, stored_metadata, task_block
-from tasker_contrib_core.engine.core_import import load_tasker_core
-from tasker_contrib_core.engine.domain_events import (
-    EVENT_VERSION,
-    PayloadValidators,
-    condition_matches,
-    event_payload,
-)
-from tasker_contrib_core.engine.events import (
-    STEP_CHECKPOINT_YIELD,
-    STEP_COMPLETED,
-    STEP_FAILED,
-    STEP_STARTED,
-    TASK_COMPLETED,
-    TASK_FAILED,
-    TASK_STARTED,
-    EventKind,
-    Listener,
-    ListenerSet,
-    TaskerEvent,
-)
 from tasker_contrib_core.engine.execution import (
     CHECKPOINT_YIELD,
     SUCCESS,
@@ -52,14 +33,32 @@ from tasker_contrib_core.engine.execution import (
 from tasker_contrib_core.engine.faults import FaultPlan
 from tasker_contrib_core.engine.ids import new_uuid
 from tasker_contrib_core.engine.instances import InstanceGraph, StepInstance
+from tasker_contrib_core.engine.listeners import Listener, ListenerSet
 from tasker_contrib_core.engine.outcomes import parse_batch_outcome, parse_decision_outcome
 from tasker_contrib_core.engine.plan import Plan
+from tasker_contrib_core.engine.publications import (
+    EVENT_VERSION,
+    PayloadValidators,
+    condition_matches,
+    event_payload,
+)
 from tasker_contrib_core.engine.result import (
     AttemptRecord,
     StepRun,
     TaskRunResult,
 )
 from tasker_contrib_core.errors import EngineRunError, HandlerFailedError
+from tasker_contrib_core.events.event import (
+    STEP_CHECKPOINT_YIELD,
+    STEP_COMPLETED,
+    STEP_FAILED,
+    STEP_STARTED,
+    TASK_COMPLETED,
+    TASK_FAILED,
+    TASK_STARTED,
+    EventKind,
+    TaskerEvent,
+)
 from tasker_contrib_core.states import StepState, TaskState
 from tasker_contrib_core.templates.model import StepType
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasker_contrib_core.engine.context import step_definition_block
-from tasker_contrib_core.engine.resolver import ResolvedHandler
 from tasker_contrib_core.errors import TemplateError
+from tasker_contrib_core.handlers import ResolvedHandler
 from tasker_contrib_core.templates.model import StepDefinition, StepType, TaskTemplate
 
 INITIAL = "initial"

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.errors import StepRunNotFoundError
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.states import StepState, TaskState
 
 

@@ -17,14 +17,14 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from tasker_contrib_core.engine.clock import Clock, RealClock
-from tasker_contrib_core.engine.events import Listener
 from tasker_contrib_core.engine.faults import Fault, FaultPlan
 from tasker_contrib_core.engine.ids import new_uuid
+from tasker_contrib_core.engine.listeners import Listener
 from tasker_contrib_core.engine.loop import MAX_CHECKPOINT_YIELDS, RunLoop
 from tasker_contrib_core.engine.plan import Plan, compile_plan
-from tasker_contrib_core.engine.resolver import HandlerOverride, ResolvedHandler, resolve_handler
 from tasker_contrib_core.engine.result import TaskRunResult
 from tasker_contrib_core.errors import EngineRunError
+from tasker_contrib_core.handlers import HandlerOverride, ResolvedHandler, resolve_handler
 from tasker_contrib_core.templates.model import StepDefinition, TaskTemplate
 
 TemplateSource = TaskTemplate | str | PathLike[str]

@@ -22,15 +22,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tasker_contrib_core.client.models import TaskRequest
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.engine.result import TaskRunResult
+from tasker_contrib_core.errors import TaskNotFoundError
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,
     STEP_STARTED,
     TaskerEvent,
 )
-from tasker_contrib_core.engine.result import TaskRunResult
-from tasker_contrib_core.errors import TaskNotFoundError
 from tasker_contrib_core.states import TERMINAL_TASK_STATES, StepState, TaskState
 from tasker_contrib_core.templates.model import StepType, TaskTemplate
 

@@ -14,7 +14,7 @@ What it adds around ``tasker_core.Worker`` (each point is a hazard listed in
   when the engine hands control back, see ``docs/runtimes.md``);
 * one domain-event poller per process, and the step notifications of the
   ``EventBridge`` re-subscribed on every start (its ``stop()`` drops them),
-  all translated into :class:`~tasker_contrib_core.engine.events.TaskerEvent`;
+  all translated into :class:`~tasker_contrib_core.events.event.TaskerEvent`;
 * ``start()`` idempotent per pid; a fork after start is refused at once with
   :class:`~tasker_contrib_core.errors.RuntimeForkedError`, without calling the
   engine (which would hang in the child);
@@ -65,7 +65,7 @@ from tasker_contrib_core.runtime.worker_events import WorkerEventTranslator
 if TYPE_CHECKING:
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
     from tasker_contrib_core.config.settings import TaskerSettings
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 logger = logging.getLogger("tasker_contrib_core.runtime")
 
