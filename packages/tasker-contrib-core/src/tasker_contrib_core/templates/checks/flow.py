@@ -20,7 +20,12 @@ orchestrator's behaviour:
 from __future__ import annotations
 
 from tasker_contrib_core.templates import codes
-from tasker_contrib_core.templates.dag import ancestors, children, parents, steps_by_name
+from tasker_contrib_core.templates.dag import (
+    children,
+    descendants,
+    parents,
+    steps_by_name,
+)
 from tasker_contrib_core.templates.findings import Finding, finding_for
 from tasker_contrib_core.templates.model import StepType, TaskTemplate
 
@@ -63,10 +68,7 @@ def _dynamic_steps(template: TaskTemplate) -> set[str]:
     table = steps_by_name(template)
     decisions = {name for name, step in table.items() if step.type is StepType.DECISION}
     dynamic = {name for name, step in table.items() if step.type is StepType.BATCH_WORKER}
-    for name in table:
-        if ancestors(template, name) & decisions:
-            dynamic.add(name)
-    return dynamic
+    return dynamic | descendants(template, decisions)
 
 
 def check_convergence(template: TaskTemplate) -> list[Finding]:
