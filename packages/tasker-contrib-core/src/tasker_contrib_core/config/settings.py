@@ -41,6 +41,11 @@ Environment = Literal["test", "development", "production"]
 RuntimeChoice = Literal["local", "worker", "auto"]
 DEFAULT_SOURCE = "keyword arguments"
 
+#: Upper bound of every duration setting of our own: one hour. A bound at all
+#: matters because ``inf`` or ``1e10`` seconds overflow the thread and event
+#: waits that enforce them, and a stop that never ends is never what was meant.
+MAX_DURATION_SECONDS = 3600
+
 
 class EventBridgeOptions(BaseModel):
     """How engine events reach your code (sinks are configured by each framework package)."""
@@ -101,10 +106,20 @@ class TaskerSettings(BaseSettings):
         description="Holds `base/*.toml` and `environments/<env>/*.toml`; may be absent.",
     )
     start_timeout_seconds: float = Field(
-        30.0, gt=0, description="Longest the runtime may take to start before start fails."
+        30.0,
+        gt=0,
+        le=MAX_DURATION_SECONDS,
+        allow_inf_nan=False,
+        description="Longest the runtime may take to start before start fails "
+        f"(0 < seconds <= {MAX_DURATION_SECONDS}).",
     )
     shutdown_timeout_seconds: float = Field(
-        10.0, gt=0, description="Longest the runtime may take to stop before giving up."
+        10.0,
+        gt=0,
+        le=MAX_DURATION_SECONDS,
+        allow_inf_nan=False,
+        description="Longest the runtime may take to stop before giving up "
+        f"(0 < seconds <= {MAX_DURATION_SECONDS}).",
     )
     event_bridge: EventBridgeOptions = Field(default_factory=EventBridgeOptions)
     orchestration_url: str | None = Field(
@@ -240,6 +255,11 @@ class TaskerSettings(BaseSettings):
         yield from self.masked_dump().items()
 
 
+_NUMBER_ERRORS = frozenset(
+    {"finite_number", "greater_than", "less_than_equal", "float_parsing", "float_type"}
+)
+
+
 def _merge_inputs(values: Mapping[str, Any], env: Mapping[str, Any]) -> dict[str, Any]:
     """Environment values over code values, merging nested tables."""
     plain = {
@@ -279,5 +299,10 @@ def _explain_validation_error(exc: ValidationError, env: EnvValues, source: str)
             )
         elif error["type"] == "literal_error":
             message = f"{message}, got {error.get('input')!r}"
+        elif key.endswith("_seconds") and error["type"] in _NUMBER_ERRORS:
+            message = (
+                f"{message}, got {error.get('input')!r}; use a finite number of seconds, "
+                f"0 < seconds <= {MAX_DURATION_SECONDS}"
+            )
         errors.append(ConfigError(message, key=key, layer=layer))
     return ConfigErrors(errors)
