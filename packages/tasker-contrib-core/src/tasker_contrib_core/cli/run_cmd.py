@@ -76,6 +76,11 @@ def read_context(raw: str) -> dict[str, Any]:
         raise TaskerContribError(
             f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise TaskerContribError(
+            f"{where} is nested too deeply to read (the engine accepts at most 128 levels); "
+            "flatten the context"
+        ) from None
     if not isinstance(data, dict):
         raise TaskerContribError(
             f"{where} must hold a JSON object (the task context), not {type(data).__name__}"
@@ -330,7 +335,15 @@ def run(
         stderr.print(f"[red]Error:[/red] {exc}", highlight=False)
         raise SystemExit(1) from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        try:
+            click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        except ValueError:
+            stderr.print(
+                "[red]Error:[/red] the run result holds NaN or Infinity (a step returned it), "
+                "which JSON cannot represent; return null or a finite number instead",
+                highlight=False,
+            )
+            raise SystemExit(1) from None
     else:
         _print_summary(stdout, result)
     raise SystemExit(0 if result.ok else 1)

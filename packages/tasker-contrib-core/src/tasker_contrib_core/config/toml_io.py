@@ -30,10 +30,9 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
         raise TomlSyntaxError(
             str(path),
-            line,
+            raw.count(b"\n", 0, exc.start) + 1,
             f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "TOML files must be UTF-8, so re-save it as UTF-8",
         ) from None
