@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,13 +13,58 @@ from tasker_contrib_core.config.effective import build_effective_config
 from tasker_contrib_core.config.inputs import ConfigInputs
 from tasker_contrib_core.config.toml_io import dump_toml, write_atomically
 
+_PROCESS_DIR_PREFIX = "process-"
 
-def default_render_dir() -> Path:
-    """A per-user private directory: the file holds the database password."""
+
+def _user_dir() -> Path:
     user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
     directory = Path(tempfile.gettempdir()) / f"tasker-contrib-{user}"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     return directory
+
+
+def default_render_dir() -> Path:
+    """This process's private directory (0700) for rendered files; removed at stop or exit.
+
+    Rendered files hold the database password, so they live under a per-user
+    directory, in one sub-directory per process (a fork gets its own), are
+    written 0600, and are deleted by :func:`remove_render_dir` (called when the
+    worker runtime stops and at interpreter exit). Directories left behind by
+    processes that died without cleaning up are removed the next time one is made.
+    """
+    directory = _user_dir() / f"{_PROCESS_DIR_PREFIX}{os.getpid()}"
+    if not directory.is_dir():
+        _sweep_dead_process_dirs(directory.parent)
+        directory.mkdir(mode=0o700, exist_ok=True)
+        if os.getpid() not in _registered:
+            _registered.add(os.getpid())
+            atexit.register(remove_render_dir)
+    return directory
+
+
+_registered: set[int] = set()
+
+
+def remove_render_dir() -> None:
+    """Delete this process's rendered files (never another process's, even after a fork)."""
+    shutil.rmtree(_user_dir() / f"{_PROCESS_DIR_PREFIX}{os.getpid()}", ignore_errors=True)
+
+
+def _sweep_dead_process_dirs(root: Path) -> None:
+    for entry in root.glob(f"{_PROCESS_DIR_PREFIX}*"):
+        pid_text = entry.name[len(_PROCESS_DIR_PREFIX) :]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def render_text(settings: ConfigInputs) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from tasker_contrib_core.config.render import remove_render_dir
 from tasker_contrib_core.errors import RuntimeStartError
 from tasker_contrib_core.runtime.base import (
     EventListener,
@@ -322,6 +323,7 @@ class WorkerRuntime(Runtime):
         if thread is None:
             return True
         thread.join(max(0.0, bound - (time.monotonic() - started)))
+        remove_render_dir()  # the rendered config holds the password; the engine has read it
         if thread.is_alive():
             logger.warning(
                 "the worker runtime did not stop within %.1fs (a step handler still running?); "
