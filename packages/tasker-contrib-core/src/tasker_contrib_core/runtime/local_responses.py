@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tasker_contrib_core.client.models import (
     PaginationInfo,
@@ -101,21 +102,12 @@ def task_response(task: TaskRecord) -> TaskResponse:
             workflow_step_uuid=step.step_uuid,
             task_uuid=task.task_uuid,
             named_step_uuid=step.named_step_uuid,
-            name=step.name,
-            current_state=step.state,
-            dependencies_satisfied=readiness.satisfied,
-            retry_eligible=readiness.retry_eligible,
-            ready_for_execution=readiness.ready,
-            total_parents=readiness.total_parents,
-            completed_parents=readiness.completed_parents,
-            attempts=step.attempts,
-            max_attempts=step.max_attempts,
             last_attempted_at=step.last_attempted_at,
             last_failure_at=step.last_failure_at,
             next_retry_at=step.next_retry_at,
+            **_progress_fields(task, step),
         )
         for step in task.steps.values()
-        for readiness in (_readiness(task, step),)
     ]
     return TaskResponse(
         task_uuid=task.task_uuid,
@@ -139,29 +131,36 @@ def task_response(task: TaskRecord) -> TaskResponse:
     )
 
 
+def _progress_fields(task: TaskRecord, step: StepRecord) -> dict[str, Any]:
+    """The fields a step's readiness view and its detail view share."""
+    readiness = _readiness(task, step)
+    return {
+        "name": step.name,
+        "current_state": step.state,
+        "dependencies_satisfied": readiness.satisfied,
+        "retry_eligible": readiness.retry_eligible,
+        "ready_for_execution": readiness.ready,
+        "total_parents": readiness.total_parents,
+        "completed_parents": readiness.completed_parents,
+        "attempts": step.attempts,
+        "max_attempts": step.max_attempts,
+    }
+
+
 def _text(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def step_response(task: TaskRecord, step: StepRecord) -> StepResponse:
     """One step as ``GET /v1/tasks/{uuid}/workflow_steps/{step_uuid}`` shows it."""
-    readiness = _readiness(task, step)
     return StepResponse(
         step_uuid=step.step_uuid,
         task_uuid=task.task_uuid,
-        name=step.name,
         created_at=step.created_at.isoformat(),
         updated_at=step.updated_at.isoformat(),
         completed_at=_text(step.completed_at),
         results=step.results,
-        current_state=step.state,
-        dependencies_satisfied=readiness.satisfied,
-        retry_eligible=readiness.retry_eligible,
-        ready_for_execution=readiness.ready,
-        total_parents=readiness.total_parents,
-        completed_parents=readiness.completed_parents,
-        attempts=step.attempts,
-        max_attempts=step.max_attempts,
+        **_progress_fields(task, step),
         last_failure_at=_text(step.last_failure_at),
         next_retry_at=_text(step.next_retry_at),
         last_attempted_at=_text(step.last_attempted_at),
