@@ -19,7 +19,7 @@ import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -166,9 +166,49 @@ def _is_cancel_already_done(error: OrchestrationHTTPError) -> bool:
     return error.status_code == 400 and error.attempts > 1
 
 
-def _request_kwargs(
-    client: OrchestrationClient | AsyncOrchestrationClient, spec: RequestSpec
-) -> dict[str, Any]:
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+ClientT = TypeVar("ClientT", bound="_ClientBase[Any, Any]")
+
+
+class _ClientBase(Generic[HttpT, TransportT]):
+    """What both clients hold: the checked URL, the headers sent, the retry policy, the pool."""
+
+    _http_type: ClassVar[type[Any]]
+
+    def __init__(
+        self,
+        base_url: str | None,
+        *,
+        api_key: str | SecretStr | None = None,
+        api_key_header: str = DEFAULT_API_KEY_HEADER,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        transport: TransportT | None = None,
+        http_client: HttpT | None = None,
+    ) -> None:
+        self.base_url = _checked_base_url(base_url)
+        self.api_key_header = api_key_header
+        self.retry = retry or RetryPolicy()
+        self._owns_http = http_client is None
+        sent_headers = _headers(api_key, api_key_header, headers)
+        # A lent client keeps its own defaults; ours are sent with each request.
+        self._per_request = _per_request(http_client, sent_headers, timeout)
+        self._http: HttpT = http_client or self._http_type(
+            headers=sent_headers, timeout=_timeout(timeout), transport=transport
+        )
+
+    @classmethod
+    def from_settings(cls: type[ClientT], settings: TaskerSettings, **overrides: Any) -> ClientT:
+        """Build from ``settings.orchestration_url`` and ``settings.api_key``."""
+        return cls(**{**_settings_kwargs(settings), **overrides})
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+def _request_kwargs(client: _ClientBase[Any, Any], spec: RequestSpec) -> dict[str, Any]:
     return {"params": spec.params, "json": spec.json, **client._per_request}
 
 
@@ -187,7 +227,7 @@ _Outcome: TypeAlias = "httpx.Response | httpx.TransportError | None"
 
 
 def _exchange(
-    client: OrchestrationClient | AsyncOrchestrationClient,
+    client: _ClientBase[Any, Any],
     spec: RequestSpec,
     adapter: TypeAdapter[T],
 ) -> Generator[_Action, _Outcome, T]:
@@ -220,7 +260,7 @@ def _exchange(
         return decode(outcome, spec, adapter)
 
 
-class OrchestrationClient:
+class OrchestrationClient(_ClientBase[httpx.Client, httpx.BaseTransport]):
     """Blocking client; safe to share between threads (one connection pool).
 
     Use it as a context manager, or call :meth:`close`, to release the pool.
@@ -230,36 +270,7 @@ class OrchestrationClient:
     sent with each request), which is then not closed by :meth:`close`.
     """
 
-    def __init__(
-        self,
-        base_url: str | None,
-        *,
-        api_key: str | SecretStr | None = None,
-        api_key_header: str = DEFAULT_API_KEY_HEADER,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        self.base_url = _checked_base_url(base_url)
-        self.api_key_header = api_key_header
-        self.retry = retry or RetryPolicy()
-        self._owns_http = http_client is None
-        sent_headers = _headers(api_key, api_key_header, headers)
-        # A lent client keeps its own defaults; ours are sent with each request.
-        self._per_request = _per_request(http_client, sent_headers, timeout)
-        self._http = http_client or httpx.Client(
-            headers=sent_headers, timeout=_timeout(timeout), transport=transport
-        )
-
-    @classmethod
-    def from_settings(cls, settings: TaskerSettings, **overrides: Any) -> OrchestrationClient:
-        """Build from ``settings.orchestration_url`` and ``settings.api_key``."""
-        return cls(**{**_settings_kwargs(settings), **overrides})
-
-    def __repr__(self) -> str:
-        return f"OrchestrationClient(base_url={self.base_url!r})"
+    _http_type = httpx.Client
 
     def __enter__(self) -> OrchestrationClient:
         return self
@@ -354,43 +365,15 @@ class OrchestrationClient:
         return self._call(endpoints.health(), _HEALTH)
 
 
-class AsyncOrchestrationClient:
+class AsyncOrchestrationClient(_ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """Non-blocking twin of :class:`OrchestrationClient` (asyncio or trio, via anyio).
 
     Use it with ``async with``, or await :meth:`aclose`. One instance can serve
-    many concurrent requests of one event loop.
+    many concurrent requests of one event loop. Takes the same arguments, with
+    ``httpx.AsyncClient`` / async transports.
     """
 
-    def __init__(
-        self,
-        base_url: str | None,
-        *,
-        api_key: str | SecretStr | None = None,
-        api_key_header: str = DEFAULT_API_KEY_HEADER,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self.base_url = _checked_base_url(base_url)
-        self.api_key_header = api_key_header
-        self.retry = retry or RetryPolicy()
-        self._owns_http = http_client is None
-        sent_headers = _headers(api_key, api_key_header, headers)
-        # A lent client keeps its own defaults; ours are sent with each request.
-        self._per_request = _per_request(http_client, sent_headers, timeout)
-        self._http = http_client or httpx.AsyncClient(
-            headers=sent_headers, timeout=_timeout(timeout), transport=transport
-        )
-
-    @classmethod
-    def from_settings(cls, settings: TaskerSettings, **overrides: Any) -> AsyncOrchestrationClient:
-        """Build from ``settings.orchestration_url`` and ``settings.api_key``."""
-        return cls(**{**_settings_kwargs(settings), **overrides})
-
-    def __repr__(self) -> str:
-        return f"AsyncOrchestrationClient(base_url={self.base_url!r})"
+    _http_type = httpx.AsyncClient
 
     async def __aenter__(self) -> AsyncOrchestrationClient:
         return self
