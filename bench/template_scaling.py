@@ -27,7 +27,6 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 from time import perf_counter
-from typing import Any
 
 os.environ.setdefault("RUST_LOG", "error")
 
@@ -108,8 +107,10 @@ def run_peak_bytes(template: TaskTemplate) -> tuple[int, bool]:
 
 def main(argv: list[str]) -> None:
     sizes = [250, 500, 1000] if "--quick" in argv else [250, 500, 1000, 2000]
-    print(f"{'shape':8} {'steps':>6} {'validate ms':>12} {'us/step':>8} "
-          f"{'run peak MB':>12} {'KB/step':>8}")
+    print(
+        f"{'shape':8} {'steps':>6} {'validate ms':>12} {'us/step':>8} "
+        f"{'run peak MB':>12} {'KB/step':>8}"
+    )
     rows: dict[str, list[tuple[int, float, int]]] = {}
     for shape, build in SHAPES.items():
         for size in sizes:
