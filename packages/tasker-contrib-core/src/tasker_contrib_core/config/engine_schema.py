@@ -89,20 +89,20 @@ def facts_schema() -> Schema:
     return schema
 
 
+#: Python type -> JSON Schema type, ``bool`` before ``int`` (a bool is an int).
+_JSON_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def _json_type(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return None  # dates and times: TOML-only, no JSON type to check
+    """The JSON type of a TOML value; None for dates and times (no JSON type to check)."""
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), None)
 
 
 def types_schema(reference: Mapping[str, Any]) -> Schema:

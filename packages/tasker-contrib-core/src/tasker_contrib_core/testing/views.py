@@ -15,8 +15,6 @@ from typing import Any
 
 from tasker_contrib_core.states import StepState
 
-#: ``StepRun.status`` values, repeated here so reading a result never imports the engine.
-
 
 @dataclass(frozen=True)
 class ResultView:
