@@ -166,6 +166,36 @@ def _is_cancel_already_done(error: OrchestrationHTTPError) -> bool:
     return error.status_code == 400 and error.attempts > 1
 
 
+#: A call an operation asks its client to make, and the operation itself: it
+#: yields calls, receives their answers (or has their errors thrown in) and
+#: returns its result. The sync and async clients drive the same operations.
+_Call: TypeAlias = "tuple[RequestSpec, TypeAdapter[Any]]"
+_Operation: TypeAlias = "Generator[_Call, Any, T]"
+
+
+def _list_tasks(
+    limit: int, offset: int, namespace: str | None, status: str | None
+) -> _Operation[TaskListResponse]:
+    window = endpoints.list_window(limit, offset)
+    pages: list[TaskListResponse] = []
+    for page in window.pages:
+        spec = endpoints.list_tasks_page(page, limit, namespace=namespace, status=status)
+        pages.append((yield spec, _TASK_LIST))
+    return _merge_pages(window, pages)
+
+
+def _cancel_task(task_uuid: str) -> _Operation[TaskResponse]:
+    try:
+        cancelled: TaskResponse = yield endpoints.cancel_task(task_uuid), _TASK
+    except OrchestrationHTTPError as exc:
+        if _is_cancel_already_done(exc):
+            task: TaskResponse = yield endpoints.get_task(task_uuid), _TASK
+            if task.status == TaskState.CANCELLED:
+                return task
+        raise
+    return cancelled
+
+
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 ClientT = TypeVar("ClientT", bound="_ClientBase[Any, Any]")
@@ -327,26 +357,25 @@ class OrchestrationClient(_ClientBase[httpx.Client, httpx.BaseTransport]):
         status: str | None = None,
     ) -> TaskListResponse:
         """``GET /v1/tasks``; ``pagination`` is the server's page holding ``offset``."""
-        window = endpoints.list_window(limit, offset)
-        pages = [
-            self._call(
-                endpoints.list_tasks_page(page, limit, namespace=namespace, status=status),
-                _TASK_LIST,
-            )
-            for page in window.pages
-        ]
-        return _merge_pages(window, pages)
+        return self._perform(_list_tasks(limit, offset, namespace, status))
 
     def cancel_task(self, task_uuid: str) -> TaskResponse:
         """``DELETE /v1/tasks/{uuid}``; answers the task, now ``cancelled``."""
+        return self._perform(_cancel_task(task_uuid))
+
+    def _perform(self, operation: _Operation[T]) -> T:
+        """Drive a multi-call operation: each call it asks for goes through :meth:`_call`."""
         try:
-            return self._call(endpoints.cancel_task(task_uuid), _TASK)
-        except OrchestrationHTTPError as exc:
-            if _is_cancel_already_done(exc):
-                task = self.get_task(task_uuid)
-                if task.status == TaskState.CANCELLED:
-                    return task
-            raise
+            call = next(operation)
+            while True:
+                try:
+                    answer = self._call(*call)
+                except OrchestrationClientError as exc:
+                    call = operation.throw(exc)
+                else:
+                    call = operation.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     def list_task_steps(self, task_uuid: str) -> list[StepResponse]:
         """``GET /v1/tasks/{uuid}/workflow_steps``."""
@@ -430,26 +459,25 @@ class AsyncOrchestrationClient(_ClientBase[httpx.AsyncClient, httpx.AsyncBaseTra
         status: str | None = None,
     ) -> TaskListResponse:
         """``GET /v1/tasks``; ``pagination`` is the server's page holding ``offset``."""
-        window = endpoints.list_window(limit, offset)
-        pages = [
-            await self._call(
-                endpoints.list_tasks_page(page, limit, namespace=namespace, status=status),
-                _TASK_LIST,
-            )
-            for page in window.pages
-        ]
-        return _merge_pages(window, pages)
+        return await self._perform(_list_tasks(limit, offset, namespace, status))
 
     async def cancel_task(self, task_uuid: str) -> TaskResponse:
         """``DELETE /v1/tasks/{uuid}``; answers the task, now ``cancelled``."""
+        return await self._perform(_cancel_task(task_uuid))
+
+    async def _perform(self, operation: _Operation[T]) -> T:
+        """Drive a multi-call operation: each call it asks for goes through :meth:`_call`."""
         try:
-            return await self._call(endpoints.cancel_task(task_uuid), _TASK)
-        except OrchestrationHTTPError as exc:
-            if _is_cancel_already_done(exc):
-                task = await self.get_task(task_uuid)
-                if task.status == TaskState.CANCELLED:
-                    return task
-            raise
+            call = next(operation)
+            while True:
+                try:
+                    answer = await self._call(*call)
+                except OrchestrationClientError as exc:
+                    call = operation.throw(exc)
+                else:
+                    call = operation.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     async def list_task_steps(self, task_uuid: str) -> list[StepResponse]:
         """``GET /v1/tasks/{uuid}/workflow_steps``."""
