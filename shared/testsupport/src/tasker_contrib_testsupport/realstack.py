@@ -43,6 +43,7 @@ from typing import Any
 
 __all__ = [
     "REALSTACK_DIR_ENV",
+    "DynamicInstance",
     "Host",
     "HostStartError",
     "RealStack",
@@ -237,7 +238,9 @@ class Host:
         except OSError:
             return ""
 
-    def events(self, predicate: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
+    def events(
+        self, predicate: Callable[[dict[str, Any]], bool] | None = None
+    ) -> list[dict[str, Any]]:
         """Events the host's JSON-lines sink wrote (``TaskerEvent.to_dict()`` each)."""
         try:
             lines = self.event_log.read_text(encoding="utf-8").splitlines()
@@ -273,10 +276,8 @@ class Host:
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -378,9 +379,7 @@ class RealStack:
         args = [str(self.realstack_dir / "stop_db.sh"), str(self.port)]
         if purge:
             args.append("--purge")
-        subprocess.run(
-            args, capture_output=True, env=self._script_env(), timeout=60, check=False
-        )
+        subprocess.run(args, capture_output=True, env=self._script_env(), timeout=60, check=False)
 
     # -- hosts -------------------------------------------------------------------
 
@@ -514,6 +513,7 @@ class RealStack:
         deps: Mapping[str, Any] | None = None,
         inputs: Any = None,
         allow_missing_deps: bool = False,
+        instances: Mapping[str, DynamicInstance] | None = None,
         wait: bool = True,
         timeout: float = 30.0,
     ) -> StepOutcome:
@@ -523,6 +523,8 @@ class RealStack:
         (transitive ones without a value are inserted with NULL results).
         ``inputs``: the step's ``workflow_steps.inputs`` (default: the template's
         ``handler.initialization``, as orchestration stores it).
+        ``instances``: finished dynamic steps (batch workers, ``send_notification_batch_001``)
+        to add among the predecessors, which template-step injection cannot create.
         """
         module = self.inject_module
         args = argparse.Namespace(
@@ -544,6 +546,8 @@ class RealStack:
         os.environ["PG_BIN"] = str(self.pg_bin)
         try:
             db = module.DB(self.database_url)
+            if instances:
+                db = _WithInstances(db, module, step, dict(instances))
             try:
                 injected = module.inject(db, args)
                 if not wait:
@@ -561,8 +565,19 @@ class RealStack:
     def query(self, sql: str) -> str:
         """Run SQL against the cluster's database with ``psql``; return its unaligned output."""
         done = subprocess.run(
-            [str(self.pg_bin / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-             "-d", self.database_url, "-c", sql],  # fmt: skip
+            [
+                str(self.pg_bin / "psql"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.database_url,
+                "-c",
+                sql,
+            ],
             capture_output=True,
             text=True,
             timeout=30,
@@ -574,9 +589,100 @@ class RealStack:
         return done.stdout
 
 
-def worker_command(
-    host: Host, handler_packages: Iterable[str], *extra: str
-) -> list[str]:
+@dataclass(frozen=True)
+class DynamicInstance:
+    """A finished step created at run time (a batch worker): its result and its links,
+    both by template step name (``parents`` -> instance -> ``children``)."""
+
+    result: Any
+    parents: tuple[str, ...]
+    children: tuple[str, ...]
+
+
+class _WithInstances:
+    """A DB wrapper that adds finished dynamic steps to inject_step's transaction,
+    just before the step message is sent (so the worker sees them as predecessors)."""
+
+    _SEND = "SELECT json_build_object('msg_id'"
+
+    def __init__(
+        self, db: Any, module: ModuleType, target: str, instances: dict[str, DynamicInstance]
+    ) -> None:
+        self._db = db
+        self._module = module
+        self._target = target
+        self._instances = instances
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def json(self, sql: str) -> Any:
+        if sql.startswith("BEGIN;") and self._SEND in sql:
+            head, _, tail = sql.partition(self._SEND)
+            sql = head + self._instance_sql(head) + "\n" + self._SEND + tail
+        return self._db.json(sql)
+
+    def _instance_sql(self, script: str) -> str:
+        import re
+
+        found = re.search(r"INSERT INTO tasker\.tasks .*?VALUES \('([0-9a-f-]{36})'", script, re.S)
+        if found is None:
+            raise RuntimeError("inject_step's SQL changed: no task insert found")
+        task = found.group(1)
+        lit, jlit = self._module.lit, self._module.jlit
+
+        def step_uuid(name: str) -> str:
+            return (
+                "(SELECT ws.workflow_step_uuid FROM tasker.workflow_steps ws"
+                " JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid"
+                f" WHERE ws.task_uuid = {lit(task)}"
+                f" AND ns.name = {lit(name)} LIMIT 1)"
+            )
+
+        lines = []
+        states = ["pending", "enqueued", "in_progress", "enqueued_for_orchestration", "complete"]
+        for name, instance in self._instances.items():
+            uid = str(self._module.uuid7())
+            results = {
+                "step_uuid": uid, "success": True, "status": "completed",
+                "result": instance.result, "error": None, "orchestration_metadata": None,
+                "metadata": {"execution_time_ms": 0, "retryable": False, "custom": {},
+                             "context": {}, "worker_id": "tasker-contrib-tests"},
+            }  # fmt: skip
+            lines.append(
+                "INSERT INTO tasker.named_steps (name, description, created_at, updated_at) VALUES "
+                f"({lit(name)}, {lit(name)}, now(), now()) ON CONFLICT (name) DO NOTHING;"
+            )
+            lines.append(
+                "INSERT INTO tasker.workflow_steps (workflow_step_uuid, task_uuid, named_step_uuid,"
+                " retryable, max_attempts, in_process, processed, processed_at, attempts,"
+                " last_attempted_at, inputs, results, created_at, updated_at)"
+                f" SELECT {lit(uid)}, {lit(task)}, named_step_uuid, true, 3, false, true, now(), 1,"
+                f" now(), NULL, {jlit(results)}, now(), now()"
+                f" FROM tasker.named_steps WHERE name = {lit(name)};"
+            )
+            lines.append(
+                "INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, to_state,"
+                " from_state, metadata, sort_key, most_recent, created_at, updated_at) VALUES "
+                + ", ".join(
+                    f"({lit(uid)}, {lit(to)}, {lit(states[i - 1]) if i else 'NULL'}, "
+                    f"{jlit({'injected_by': 'tasker-contrib-tests'})}, {i + 1}, "
+                    f"{'true' if i == len(states) - 1 else 'false'}, now(), now())"
+                    for i, to in enumerate(states)
+                )
+                + ";"
+            )
+            edges = [(step_uuid(parent), lit(uid)) for parent in instance.parents]
+            edges += [(lit(uid), step_uuid(child)) for child in instance.children]
+            for source, target in edges:
+                lines.append(
+                    "INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid, name,"
+                    f" created_at, updated_at) SELECT {source}, {target}, 'provides', now(), now();"
+                )
+        return "\n".join(lines)
+
+
+def worker_command(host: Host, handler_packages: Iterable[str], *extra: str) -> list[str]:
     """argv of ``tasker-contrib worker`` for ``host``: the real runtime, its event log on."""
     argv = [
         sys.executable, "-c", "from tasker_contrib_core.cli import main; main()",

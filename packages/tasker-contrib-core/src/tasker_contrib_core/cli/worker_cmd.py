@@ -148,7 +148,7 @@ def importable_from_cwd() -> None:
     metavar="PATH",
     help="Append every event (step lifecycle, fast domain events) to PATH as JSON lines.",
 )
-def worker(
+def worker(  # noqa: PLR0917 (click passes every option positionally)
     environment: str | None,
     config_dir: Path | None,
     handler_packages: tuple[str, ...],
