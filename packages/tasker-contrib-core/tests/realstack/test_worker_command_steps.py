@@ -16,24 +16,19 @@ from typing import Any
 
 import pytest
 import tasker_contrib_example as example
-import yaml
 from tasker_contrib_core.testing import run_task
 from tasker_contrib_testsupport.parity import (
     RETRY_AWARE_EXPLANATION,
     StepParity,
     format_report,
     replay_run,
+    template_dependencies,
 )
 from tasker_contrib_testsupport.realstack import Host, RealStack, worker_command
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine]
 
 TEMPLATE = example.TEMPLATES_DIR / "order_processing.yaml"
-
-
-def _template_steps() -> dict[str, list[str]]:
-    document = yaml.safe_load(TEMPLATE.read_text())
-    return {step["name"]: list(step.get("dependencies") or []) for step in document["steps"]}
 
 
 def _order(name: str = "order", **changes: Any) -> dict[str, Any]:
@@ -58,7 +53,9 @@ def worker_host(real_stack: RealStack) -> Iterator[Host]:
 
 
 def _replay(real_stack: RealStack, host: Host, context: dict[str, Any]) -> list[StepParity]:
-    return replay_run(real_stack, host, _local_run(context), "order_processing", _template_steps())
+    return replay_run(
+        real_stack, host, _local_run(context), "order_processing", template_dependencies(TEMPLATE)
+    )
 
 
 def _assert_parity(results: list[StepParity]) -> None:

@@ -12,8 +12,10 @@ attempt 1 and nothing retries it (there is no orchestration).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tasker_contrib_testsupport.realstack import DynamicInstance, Host, RealStack, StepOutcome
@@ -30,6 +32,7 @@ __all__ = [
     "observed_on_worker",
     "replay_plan",
     "replay_run",
+    "template_dependencies",
 ]
 
 
@@ -283,6 +286,14 @@ def replay_run(
         real = observed_on_worker(outcome, events)
         compared.append(compare(planned, real, outcome))
     return compared
+
+
+def template_dependencies(template: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """``{step name: declared dependencies}`` of a template file (what :func:`replay_run` needs)."""
+    import yaml
+
+    document = yaml.safe_load(Path(template).read_text(encoding="utf-8"))
+    return {step["name"]: list(step.get("dependencies") or []) for step in document["steps"]}
 
 
 def format_report(results: Iterable[StepParity]) -> str:
