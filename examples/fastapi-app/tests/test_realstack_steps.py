@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from tasker_contrib_core.testing import run_task
-from tasker_contrib_testsupport.parity import format_report, replay_run, template_dependencies
+from tasker_contrib_core.testing.parity import format_report, replay_run, template_dependencies
 from tasker_contrib_testsupport.realstack import Host, RealStack, ready_when_http_ok
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from tasker_contrib_core.testing import run_task
-from tasker_contrib_testsupport.parity import (
+from tasker_contrib_core.testing.parity import (
     RETRY_AWARE_EXPLANATION,
     StepParity,
     format_report,

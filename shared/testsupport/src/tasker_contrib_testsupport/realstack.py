@@ -22,9 +22,7 @@ under a new ``namespace_name``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import shutil
@@ -38,8 +36,14 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from tasker_contrib_core.testing.step_injection import (
+    REALSTACK_DIR_ENV,
+    DynamicInstance,
+    StepInjector,
+    StepOutcome,
+)
 
 __all__ = [
     "REALSTACK_DIR_ENV",
@@ -58,8 +62,6 @@ __all__ = [
     "worker_command",
 ]
 
-#: Environment variable naming the realstack folder (wins over the default location).
-REALSTACK_DIR_ENV = "TASKER_REALSTACK_DIR"
 
 _REPO_ROOT = Path(__file__).resolve().parents[4]
 _REQUIRED = ("setup_db.sh", "stop_db.sh", "inject_step.py", "schema")
@@ -144,72 +146,6 @@ def _searchable_tempdir() -> Path:
     made = Path(tempfile.mkdtemp(prefix="tasker-realstack-", dir=base))
     made.chmod(0o755)
     return made
-
-
-def _load_inject_module(realstack_dir: Path) -> ModuleType:
-    """Import ``inject_step.py`` as a module (its ``inject``/``wait`` do the work)."""
-    spec = importlib.util.spec_from_file_location(
-        "tasker_realstack_inject_step", realstack_dir / "inject_step.py"
-    )
-    if spec is None or spec.loader is None:
-        raise RealStackUnavailable(f"cannot import {realstack_dir / 'inject_step.py'}")
-    module = importlib.util.module_from_spec(spec)
-    sys.dont_write_bytecode, saved = True, sys.dont_write_bytecode
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = saved
-    return module
-
-
-@dataclass(frozen=True)
-class StepOutcome:
-    """What the worker did with one injected step (``inject_step.py``'s JSON, typed a little).
-
-    ``results`` is the StepExecutionResult the worker wrote; ``result`` the handler's
-    return value; ``error`` the worker's error record (``error_type``, ``message``,
-    ``retryable``, ...) when the handler failed.
-    """
-
-    exit_code: int
-    injected: Mapping[str, Any]
-    outcome: Mapping[str, Any]
-
-    @property
-    def success(self) -> bool:
-        return self.exit_code == 0
-
-    @property
-    def timed_out(self) -> bool:
-        return self.exit_code == 2
-
-    @property
-    def state(self) -> str | None:
-        return self.outcome.get("state")
-
-    @property
-    def results(self) -> Mapping[str, Any]:
-        return self.outcome.get("results") or {}
-
-    @property
-    def result(self) -> Any:
-        return self.outcome.get("result")
-
-    @property
-    def error(self) -> Mapping[str, Any] | None:
-        return self.results.get("error")
-
-    @property
-    def metadata(self) -> Mapping[str, Any]:
-        return self.results.get("metadata") or {}
-
-    @property
-    def step_uuid(self) -> str:
-        return str(self.injected["step_uuid"])
-
-    @property
-    def task_uuid(self) -> str:
-        return str(self.injected["task_uuid"])
 
 
 @dataclass
@@ -319,7 +255,7 @@ class RealStack:
     env: dict[str, str] = field(default_factory=dict)
     hosts: list[Host] = field(default_factory=list)
     setup_seconds: float = 0.0
-    _inject_module: ModuleType | None = None
+    _injector: StepInjector | None = None
 
     # -- cluster -----------------------------------------------------------------
 
@@ -498,10 +434,10 @@ class RealStack:
     # -- steps -------------------------------------------------------------------
 
     @property
-    def inject_module(self) -> ModuleType:
-        if self._inject_module is None:
-            self._inject_module = _load_inject_module(self.realstack_dir)
-        return self._inject_module
+    def injector(self) -> StepInjector:
+        if self._injector is None:
+            self._injector = StepInjector(self.realstack_dir, self.database_url, self.pg_bin)
+        return self._injector
 
     def inject(
         self,
@@ -519,48 +455,20 @@ class RealStack:
     ) -> StepOutcome:
         """Hand ``host``'s worker one step of ``template`` (its name) and wait for the outcome.
 
-        ``deps``: ``{predecessor: its handler result}`` for every direct dependency
-        (transitive ones without a value are inserted with NULL results).
-        ``inputs``: the step's ``workflow_steps.inputs`` (default: the template's
-        ``handler.initialization``, as orchestration stores it).
-        ``instances``: finished dynamic steps (batch workers, ``send_notification_batch_001``)
-        to add among the predecessors, which template-step injection cannot create.
+        See :meth:`tasker_contrib_core.testing.step_injection.StepInjector.inject`.
         """
-        module = self.inject_module
-        args = argparse.Namespace(
-            template=f"{host.namespace}/{template}",
-            step=step,
-            context=json.dumps(dict(context or {})),
-            deps=json.dumps(dict(deps)) if deps is not None else None,
-            deps_from_task=None,
+        return self.injector.inject(
+            host.namespace,
+            template,
+            step,
+            context=context,
+            deps=deps,
+            inputs=inputs,
             allow_missing_deps=allow_missing_deps,
-            inputs=json.dumps(inputs) if inputs is not None else None,
-            queue=None,
-            send="notify",
-            initiator="tasker-contrib-tests",
-            priority=0,
-            register_timeout=20.0,
-            print_sql=False,
+            instances=instances,
+            wait=wait,
+            timeout=timeout,
         )
-        saved = os.environ.get("PG_BIN")
-        os.environ["PG_BIN"] = str(self.pg_bin)
-        try:
-            db = module.DB(self.database_url)
-            if instances:
-                db = _WithInstances(db, module, step, dict(instances))
-            try:
-                injected = module.inject(db, args)
-                if not wait:
-                    return StepOutcome(0, injected, {})
-                outcome, code = module.wait(db, injected, timeout)
-            except module.Fail as exc:
-                raise RuntimeError(f"inject_step refused {step!r}: {exc}") from exc
-        finally:
-            if saved is None:
-                os.environ.pop("PG_BIN", None)
-            else:
-                os.environ["PG_BIN"] = saved
-        return StepOutcome(code, injected, outcome)
 
     def query(self, sql: str) -> str:
         """Run SQL against the cluster's database with ``psql``; return its unaligned output."""
@@ -587,99 +495,6 @@ class RealStack:
         if done.returncode != 0:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
         return done.stdout
-
-
-@dataclass(frozen=True)
-class DynamicInstance:
-    """A finished step created at run time (a batch worker): its result and its links,
-    both by template step name (``parents`` -> instance -> ``children``)."""
-
-    result: Any
-    parents: tuple[str, ...]
-    children: tuple[str, ...]
-
-
-class _WithInstances:
-    """A DB wrapper that adds finished dynamic steps to inject_step's transaction,
-    just before the step message is sent (so the worker sees them as predecessors)."""
-
-    _SEND = "SELECT json_build_object('msg_id'"
-
-    def __init__(
-        self, db: Any, module: ModuleType, target: str, instances: dict[str, DynamicInstance]
-    ) -> None:
-        self._db = db
-        self._module = module
-        self._target = target
-        self._instances = instances
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
-
-    def json(self, sql: str) -> Any:
-        if sql.startswith("BEGIN;") and self._SEND in sql:
-            head, _, tail = sql.partition(self._SEND)
-            sql = head + self._instance_sql(head) + "\n" + self._SEND + tail
-        return self._db.json(sql)
-
-    def _instance_sql(self, script: str) -> str:
-        import re
-
-        found = re.search(r"INSERT INTO tasker\.tasks .*?VALUES \('([0-9a-f-]{36})'", script, re.S)
-        if found is None:
-            raise RuntimeError("inject_step's SQL changed: no task insert found")
-        task = found.group(1)
-        lit, jlit = self._module.lit, self._module.jlit
-
-        def step_uuid(name: str) -> str:
-            return (
-                "(SELECT ws.workflow_step_uuid FROM tasker.workflow_steps ws"
-                " JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid"
-                f" WHERE ws.task_uuid = {lit(task)}"
-                f" AND ns.name = {lit(name)} LIMIT 1)"
-            )
-
-        lines = []
-        states = ["pending", "enqueued", "in_progress", "enqueued_for_orchestration", "complete"]
-        for name, instance in self._instances.items():
-            uid = str(self._module.uuid7())
-            results = {
-                "step_uuid": uid, "success": True, "status": "completed",
-                "result": instance.result, "error": None, "orchestration_metadata": None,
-                "metadata": {"execution_time_ms": 0, "retryable": False, "custom": {},
-                             "context": {}, "worker_id": "tasker-contrib-tests"},
-            }  # fmt: skip
-            lines.append(
-                "INSERT INTO tasker.named_steps (name, description, created_at, updated_at) VALUES "
-                f"({lit(name)}, {lit(name)}, now(), now()) ON CONFLICT (name) DO NOTHING;"
-            )
-            lines.append(
-                "INSERT INTO tasker.workflow_steps (workflow_step_uuid, task_uuid, named_step_uuid,"
-                " retryable, max_attempts, in_process, processed, processed_at, attempts,"
-                " last_attempted_at, inputs, results, created_at, updated_at)"
-                f" SELECT {lit(uid)}, {lit(task)}, named_step_uuid, true, 3, false, true, now(), 1,"
-                f" now(), NULL, {jlit(results)}, now(), now()"
-                f" FROM tasker.named_steps WHERE name = {lit(name)};"
-            )
-            lines.append(
-                "INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, to_state,"
-                " from_state, metadata, sort_key, most_recent, created_at, updated_at) VALUES "
-                + ", ".join(
-                    f"({lit(uid)}, {lit(to)}, {lit(states[i - 1]) if i else 'NULL'}, "
-                    f"{jlit({'injected_by': 'tasker-contrib-tests'})}, {i + 1}, "
-                    f"{'true' if i == len(states) - 1 else 'false'}, now(), now())"
-                    for i, to in enumerate(states)
-                )
-                + ";"
-            )
-            edges = [(step_uuid(parent), lit(uid)) for parent in instance.parents]
-            edges += [(lit(uid), step_uuid(child)) for child in instance.children]
-            for source, target in edges:
-                lines.append(
-                    "INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid, name,"
-                    f" created_at, updated_at) SELECT {source}, {target}, 'provides', now(), now();"
-                )
-        return "\n".join(lines)
 
 
 def worker_command(host: Host, handler_packages: Iterable[str], *extra: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Parity between the local engine and the real worker, one step at a time.
 
 Run a workflow on the local engine, then replay every executed step on a real
-worker host (:mod:`tasker_contrib_testsupport.realstack`) with the same task
+worker (through :mod:`~tasker_contrib_core.testing.step_injection`) with the same task
 context, step inputs and dependency results, and compare what each engine made
 of the step's **first attempt**: success, handler result, error classification
 (``error_type``, ``retryable``, message) and the domain events it published.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasker_contrib_testsupport.realstack import DynamicInstance, Host, RealStack, StepOutcome
+from tasker_contrib_core.testing.step_injection import DynamicInstance, StepOutcome
 
 __all__ = [
     "RETRY_AWARE_CONDITIONS",
@@ -200,7 +200,7 @@ def replay_plan(run: Any, template_steps: Mapping[str, Iterable[str]]) -> list[R
     linked to their parents and children as the local run linked them.
     """
     plan: list[ReplayStep] = []
-    context = dict(run.raw.context) if hasattr(run, "raw") else dict(run.to_dict()["context"])
+    context = dict(getattr(run, "raw", run).context)
     for name, step in run.steps.items():
         if step.attempts == 0:
             continue
@@ -242,8 +242,8 @@ def replay_plan(run: Any, template_steps: Mapping[str, Iterable[str]]) -> list[R
 
 
 def replay_run(
-    stack: RealStack,
-    host: Host,
+    stack: Any,
+    host: Any,
     run: Any,
     template_name: str,
     template_steps: Mapping[str, Iterable[str]],
@@ -252,6 +252,11 @@ def replay_run(
     only: Callable[[ReplayStep], bool] | None = None,
 ) -> list[StepParity]:
     """Replay each executed step of ``run`` on ``host`` and compare the two engines.
+
+    ``run``: a ``TaskRun`` or ``TaskRunResult`` of the local engine. ``stack``
+    has ``inject(host, template, step, **inputs) -> StepOutcome``; ``host`` has
+    ``namespace`` and ``wait_for_events(predicate, count=, timeout=)`` over the
+    events its sinks saw, as ``TaskerEvent.to_dict()`` dicts.
 
     Domain events are published asynchronously after the step's result; when the
     local engine published some, wait up to ``event_wait`` seconds for as many.
