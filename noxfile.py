@@ -2,8 +2,10 @@
 
 `tests`, `lint` and `docs` run with the locked versions on the current Python.
 `matrix` sessions are generated from each package's `[tool.tasker-contrib.compat]`
-table, so adding a supported version is a one-line change in that package's
-pyproject.toml (and `nox -s gen_docs` regenerates docs/compatibility.md from it).
+table and `lowest` sessions from its dependency bounds, so a new package or a new
+supported version needs no change here. Each records its result in
+compat/results/<dist>.json; `nox -s gen_docs` turns claims and results into
+docs/compatibility.md and the README tables. `release_check` rehearses a release.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=CURRENT_PYTHON)
 def gen_docs(session: nox.Session) -> None:
-    """Regenerate docs/reference/configuration.md and docs/compatibility.md."""
+    """Regenerate docs/reference/configuration.md, docs/compatibility.md, README tables."""
     sync(session, "docs")
     session.run("python", "scripts/generate_docs.py")
 

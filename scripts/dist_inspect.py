@@ -65,7 +65,7 @@ def check_wheel(path: Path, distribution: str, version: str) -> list[str]:
             problems.append(f"{path.name}: no {info}/licenses/LICENSE")
         if f"{module_name(distribution)}/py.typed" not in names:
             problems.append(f"{path.name}: no py.typed marker (the package says Typing :: Typed)")
-        if any(name.startswith("tests/") or "/tests/" in name for name in names):
+        if any(name.split("/")[0] in ("tests", "conftest.py") for name in names):
             problems.append(f"{path.name}: ships test files")
         if f"{info}/METADATA" in names:
             metadata = archive.read(f"{info}/METADATA").decode("utf-8")
