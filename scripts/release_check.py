@@ -197,9 +197,10 @@ def release_check(
         wheel, sdist = build(root, distribution, out_dir)
         inspect(wheel, sdist, distribution, version)
         find_links = None
-        if siblings_from_workspace:
+        siblings = _siblings(root, distribution) if siblings_from_workspace else []
+        if siblings:
             find_links = Path(scratch) / "siblings"
-            for sibling in _siblings(root, distribution):
+            for sibling in siblings:
                 build(root, sibling, find_links)
         smoke_test(root, distribution, version, wheel, find_links)
         if os.environ.get("RELEASE_CHECK_KEEP"):
