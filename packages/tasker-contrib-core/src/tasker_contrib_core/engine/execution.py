@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from tasker_contrib_core._internal.bounded_call import call_bounded
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.context import context_from_task_sequence_step
-from tasker_contrib_core.engine.core_import import load_tasker_core
-from tasker_contrib_core.engine.resolver import ResolvedHandler
 from tasker_contrib_core.engine.result import StepError
+from tasker_contrib_core.handlers import ResolvedHandler
 
 if TYPE_CHECKING:
     from tasker_core import StepHandlerResult

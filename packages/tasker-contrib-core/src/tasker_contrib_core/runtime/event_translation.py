@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,

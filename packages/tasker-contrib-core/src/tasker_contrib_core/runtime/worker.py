@@ -14,7 +14,7 @@ What it adds around ``tasker_core.Worker`` (each point is a hazard listed in
   when the engine hands control back, see ``docs/runtimes.md``);
 * one domain-event poller per process, and the step notifications of the
   ``EventBridge`` re-subscribed on every start (its ``stop()`` drops them),
-  all translated into :class:`~tasker_contrib_core.engine.events.TaskerEvent`;
+  all translated into :class:`~tasker_contrib_core.events.event.TaskerEvent`;
 * ``start()`` idempotent per pid; a fork after start is refused at once with
   :class:`~tasker_contrib_core.errors.RuntimeForkedError`, without calling the
   engine (which would hang in the child);
@@ -36,6 +36,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tasker_contrib_core._internal.bounded_call import call_bounded
+from tasker_contrib_core.config.render import remove_render_dir
 from tasker_contrib_core.errors import RuntimeStartError
 from tasker_contrib_core.runtime.base import (
     EventListener,
@@ -69,7 +70,7 @@ from tasker_contrib_core.runtime.preflight import (
 if TYPE_CHECKING:
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
     from tasker_contrib_core.config.settings import TaskerSettings
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 logger = logging.getLogger("tasker_contrib_core.runtime")
 
@@ -314,6 +315,7 @@ class WorkerRuntime(Runtime):
                 remaining,
                 name="tasker-contrib-stop",
             ).finished
+        remove_render_dir()  # the rendered config holds the password; the engine has read it
         if not done:
             logger.warning(
                 "the worker runtime did not stop within %.1fs (a step handler still running?); "

@@ -21,7 +21,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tasker_contrib_core._internal.bounded_call import call_bounded
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,
@@ -30,7 +30,7 @@ from tasker_contrib_core.engine.events import (
 from tasker_contrib_core.testing.errors import TaskRunTimeoutError
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 T = TypeVar("T")
 
