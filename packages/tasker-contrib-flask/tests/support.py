@@ -1,4 +1,4 @@
-"""Run real servers (flask run, gunicorn) and flask commands in child processes and read what they did.
+"""Run real servers (flask run, gunicorn) and flask commands in child processes.
 
 Every server runs in its own session (process group) with a clean
 environment, writes its output to a file (a full pipe can never block it),

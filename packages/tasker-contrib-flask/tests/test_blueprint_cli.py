@@ -99,14 +99,19 @@ def test_flask_tasker_commands_use_the_apps_settings(tasker_flask_runner: Any) -
 
 def test_the_config_command_shows_app_config_values() -> None:
     app = Flask("cfg_app")
-    app.config["TASKER"] = {"runtime": "local", "common": {"database": {"pool": {"max_connections": 7}}}}
+    app.config["TASKER"] = {
+        "runtime": "local",
+        "common": {"database": {"pool": {"max_connections": 7}}},
+    }
     Tasker(app)
     result = app.test_cli_runner().invoke(args=["tasker", "config", "show"])
     assert result.exit_code == 0, result.output
     assert "max_connections = 7" in result.output
 
 
-def test_generated_files_go_to_the_apps_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generated_files_go_to_the_apps_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "shop"
     package.mkdir()
     (package / "__init__.py").write_text(

@@ -57,7 +57,9 @@ def test_a_tasker_key_wins_over_the_same_setting_in_the_dict() -> None:
 
 
 def test_explain_names_the_flask_layer() -> None:
-    app = make_app(TASKER={"runtime": "local", "common": {"database": {"pool": {"max_connections": 7}}}})
+    app = make_app(
+        TASKER={"runtime": "local", "common": {"database": {"pool": {"max_connections": 7}}}}
+    )
     Tasker(app)
     rows = {row.path: row for row in host_of(app).settings.explain()}
     row = rows["common.database.pool.max_connections"]

@@ -63,7 +63,9 @@ def test_debug_run_starts_only_in_the_serving_child_and_again_after_a_reload(
         assert status == 200, server.describe()
         child_a = first["pid"]
         server.wait_for(
-            lambda found: any(e["pid"] == child_a for e in servers.events(found, "runtime.started")),
+            lambda found: any(
+                e["pid"] == child_a for e in servers.events(found, "runtime.started")
+            ),
             timeout=30,
             what="runtime.started in the first serving child",
         )
@@ -81,7 +83,9 @@ def test_debug_run_starts_only_in_the_serving_child_and_again_after_a_reload(
             if status == 200:
                 child_b = body["pid"]
         entries = server.wait_for(
-            lambda found: any(e["pid"] == child_b for e in servers.events(found, "runtime.started")),
+            lambda found: any(
+                e["pid"] == child_b for e in servers.events(found, "runtime.started")
+            ),
             timeout=30,
             what="runtime.started in the reloaded child",
         )

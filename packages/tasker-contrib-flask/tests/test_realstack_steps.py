@@ -32,8 +32,17 @@ def _env() -> dict[str, str]:
 def flask_worker(real_stack: RealStack) -> Iterator[Host]:
     host = real_stack.start_host(
         "flask_worker",
-        [sys.executable, "-m", "flask", "--app", "realstack_flask_app", "tasker", "worker",
-         "--runtime", "worker"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "realstack_flask_app",
+            "tasker",
+            "worker",
+            "--runtime",
+            "worker",
+        ],
         templates=[example.TEMPLATES_DIR],
         env=_env(),
     )

@@ -121,7 +121,9 @@ def test_a_raising_receiver_and_a_collected_one_harm_nothing(
     assert "tasker.step_execution_completed" in caplog.text
 
 
-def test_the_packages_own_receiver_survives_gc(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_packages_own_receiver_survives_gc(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     gc.collect()
     assert any(receiver is log_event for receiver in tasker_event.receivers_for(app))
     app.logger.setLevel(logging.DEBUG)

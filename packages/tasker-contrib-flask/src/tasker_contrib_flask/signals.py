@@ -91,8 +91,6 @@ def connect_strongly(signal: NamedSignal, receiver: Any, sender: Any = None) -> 
     return signal.connect(receiver, sender=ANY if sender is None else sender, weak=False)
 
 
-
-
 def log_event(app: Flask, event: TaskerEvent) -> None:
     """The package's own receiver: one DEBUG line per event on the app's logger."""
     app.logger.debug(

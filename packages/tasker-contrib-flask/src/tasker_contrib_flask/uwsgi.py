@@ -16,23 +16,30 @@ Only importable inside uWSGI (``uwsgidecorators`` is uWSGI's own module).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from tasker_contrib_flask.extension import start_tasker, stop_tasker
 
 
+def start_all() -> None:
+    """The ``@postfork`` function: start every registered app in this worker."""
+    start_tasker()
+
+
 def install_uwsgi_hooks() -> None:
     """Register the start (``@postfork``) and the stop (``uwsgi.atexit``)."""
     try:
-        import uwsgi  # type: ignore[import-not-found]
-        from uwsgidecorators import postfork  # type: ignore[import-not-found]
+        # uWSGI's own modules exist only inside a uWSGI process (and have no types).
+        uwsgi: Any = importlib.import_module("uwsgi")
+        postfork: Any = importlib.import_module("uwsgidecorators").postfork
     except ImportError as exc:
         raise RuntimeError(
             "install_uwsgi_hooks() runs only inside uWSGI (uwsgidecorators is not importable); "
             "under gunicorn use tasker_contrib_flask.gunicorn, under flask run "
             "TASKER_START_ON_FIRST_REQUEST"
         ) from exc
-    postfork(lambda: start_tasker())
+    postfork(start_all)
     previous: Any = getattr(uwsgi, "atexit", None)
 
     def stop_then_previous() -> None:
@@ -43,4 +50,4 @@ def install_uwsgi_hooks() -> None:
     uwsgi.atexit = stop_then_previous
 
 
-__all__ = ["install_uwsgi_hooks"]
+__all__ = ["install_uwsgi_hooks", "start_all"]

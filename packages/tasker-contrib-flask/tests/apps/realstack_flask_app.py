@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 import tasker_contrib_example as example
@@ -22,7 +23,7 @@ _lock = threading.Lock()
 
 def _append(kind: str, event: Any) -> None:
     line = {**event.to_dict(), "receiver": kind, "app": current_app.name, "pid": os.getpid()}
-    with _lock, open(os.environ["REALSTACK_EVENT_LOG"], "a", encoding="utf-8") as log:
+    with _lock, Path(os.environ["REALSTACK_EVENT_LOG"]).open("a", encoding="utf-8") as log:
         log.write(json.dumps(line) + "\n")
 
 

@@ -32,8 +32,8 @@ from tasker_contrib_flask.testing.apps import running
 from tasker_contrib_flask.testing.pytest_plugin import (
     tasker_flask_app,
     tasker_flask_client,
-    tasker_local_settings,
     tasker_flask_runner,
+    tasker_local_settings,
     tasker_running_app,
 )
 
