@@ -225,6 +225,8 @@ class _FirstRequestStart:
             if app is None:  # pragma: no cover - the app is serving this request
                 return
             host = host_of(app)
+            if host.started:  # a server hook started it; that hook also stops it
+                return
             record_lifecycle("flask.first_request_start", framework="flask", app=app.name)
             host.start()
             atexit.register(host.stop)
