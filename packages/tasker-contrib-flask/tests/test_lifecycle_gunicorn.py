@@ -79,6 +79,10 @@ def test_preload_starts_one_real_worker_per_process_and_sigterm_stops_each(
         status, ready = server.get("/tasker/ready")
         assert status == 200, ready
         assert ready["runtime"]["kind"] == "worker"
+        # gunicorn's own SIGTERM handler is still in place in the worker (scenario 19)
+        status, worker = server.get("/debug/pid")
+        assert status == 200
+        assert "handle_exit" in worker["sigterm"], worker
         sent = server.send(signal.SIGTERM)
         code = server.wait_exit(timeout=40)
         seconds = time.monotonic() - sent
