@@ -110,7 +110,9 @@ class Server:
         log: Path,
         output: Path,
         port: int | None = None,
+        program: str = sys.executable,
     ) -> None:
+        self.program = program
         self.args = args
         self.env = env
         self.cwd = cwd
@@ -137,7 +139,7 @@ class Server:
     def start(self) -> None:
         with self.output_path.open("wb") as sink:
             self.proc = subprocess.Popen(
-                [sys.executable, *self.args],
+                [self.program, *self.args],
                 cwd=self.cwd,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
