@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, request
+from tasker_contrib_core.integration import client_error_status
 
 from tasker_contrib_flask.extension import host_of
 
@@ -111,20 +112,7 @@ def tasker_get_task(task_uuid: str) -> ResponseReturnValue:
 
 def _client_error(error: Exception) -> ResponseReturnValue:
     """Unknown task 404, upstream 4xx passed on, unavailable 503, anything else 502."""
-    from tasker_contrib_core.errors import (
-        OrchestrationHTTPError,
-        OrchestrationUnavailableError,
-        TaskNotFoundError,
-    )
-
-    status = 502
-    if isinstance(error, TaskNotFoundError):
-        status = 404
-    elif isinstance(error, OrchestrationUnavailableError):
-        status = 503
-    elif isinstance(error, OrchestrationHTTPError) and 400 <= error.status_code < 500:
-        status = error.status_code
-    return jsonify({"error": str(error)}), status
+    return jsonify({"error": str(error)}), client_error_status(error)
 
 
 __all__ = [
