@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from tasker_contrib_core import __version__
-from tasker_contrib_core.cli.lazy_group import LazyGroup
+from tasker_contrib_core.cli.context_keys import LAYOUT_KEY, WORKER_HOST_KEY
+from tasker_contrib_core.cli.lazy_group import LazyGroup, load_command
 
 COMMANDS = {
     "config": "tasker_contrib_core.cli.config_cmd:config",
@@ -51,9 +52,29 @@ def put_on_sys_path(directory: Path) -> None:
         sys.path.insert(0, entry)
 
 
+def command(name: str) -> click.Command:
+    """The click command behind ``tasker-contrib <name>``, for a framework to mount.
+
+    ``flask tasker validate`` and ``manage.py tasker validate`` are these very
+    objects; unknown names raise ``KeyError`` listing the known ones.
+    """
+    spec = COMMANDS.get(name)
+    if spec is None:
+        raise KeyError(f"no tasker-contrib command {name!r}; known: {', '.join(sorted(COMMANDS))}")
+    return load_command(spec)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tasker-contrib")
 
 
-__all__ = ["COMMANDS", "cli", "main", "put_on_sys_path"]
+__all__ = [
+    "COMMANDS",
+    "LAYOUT_KEY",
+    "WORKER_HOST_KEY",
+    "cli",
+    "command",
+    "main",
+    "put_on_sys_path",
+]

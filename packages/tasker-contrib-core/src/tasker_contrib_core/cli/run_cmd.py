@@ -29,6 +29,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from tasker_contrib_core.cli.settings_option import provided_settings
 from tasker_contrib_core.errors import TaskerContribError
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def _default_handler_packages() -> tuple[str, ...]:
     try:
         from tasker_contrib_core.config import TaskerSettings
 
-        return tuple(TaskerSettings().handler_packages)
+        # A mounting framework's settings (``flask tasker run``) come first.
+        return tuple((provided_settings() or TaskerSettings()).handler_packages)
     except Exception:  # any settings problem: run with none rather than fail here
         return ()
 

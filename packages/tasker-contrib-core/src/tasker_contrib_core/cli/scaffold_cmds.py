@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from tasker_contrib_core.cli.context_keys import LAYOUT_KEY
 from tasker_contrib_core.cli.settings_option import fail
 from tasker_contrib_core.errors import TaskerContribError
 from tasker_contrib_core.scaffold.layout import ScaffoldLayout, project_layout
@@ -30,8 +31,6 @@ from tasker_contrib_core.scaffold.spec import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: ``ctx.meta`` key under which a framework package may put its ScaffoldLayout.
-LAYOUT_KEY = "tasker_contrib.scaffold.layout"
 
 _LAYOUT_OPTIONS = (
     ("--handlers-package", "handlers_package", "PKG", "Dotted package for step handler modules."),

@@ -37,6 +37,14 @@ def settings_options(function: F) -> F:
     )(function)
 
 
+def provided_settings() -> Any:
+    """The ``TaskerSettings`` a mounting framework put in ``ctx.obj``, else None."""
+    from tasker_contrib_core.config import TaskerSettings
+
+    context = click.get_current_context(silent=True)
+    return context.find_object(TaskerSettings) if context is not None else None
+
+
 def load_settings(environment: str | None, config_dir: Path | None) -> Any:
     """The settings for this command, or a clean exit 1 with the configuration error."""
     from tasker_contrib_core.config import TaskerSettings

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from tasker_contrib_core.cli.settings_option import provided_settings
+
 #: Where templates live by convention (the worker's fallback template path).
 DEFAULT_TEMPLATE_DIR = Path("config") / "tasks"
 
@@ -33,7 +35,8 @@ def _settings_defaults() -> tuple[tuple[Path, ...], tuple[str, ...]]:
     try:
         from tasker_contrib_core.config import TaskerSettings
 
-        settings = TaskerSettings()
+        # A mounting framework's settings (``flask tasker validate``) come first.
+        settings = provided_settings() or TaskerSettings()
     except Exception:  # any settings problem: the conventions still apply
         return (DEFAULT_TEMPLATE_DIR,), ()
     return tuple(settings.template_paths), tuple(settings.handler_packages)

@@ -33,6 +33,7 @@ from typing import Any
 
 import click
 
+from tasker_contrib_core.cli.context_keys import WORKER_HOST_KEY
 from tasker_contrib_core.cli.settings_option import fail, load_settings, settings_options
 from tasker_contrib_core.errors import TaskerContribError
 
@@ -172,29 +173,34 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
     shutdown.install()
     event_dispatcher: Any = None
     try:
-        runtime = runtime_from_settings(settings)
+        host = _framework_host(settings)
+        runtime = runtime_from_settings(settings) if host is None else host.runtime
         event_dispatcher = _event_log_dispatcher(event_log, settings, runtime)
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                runtime.start()
+                if host is None:
+                    runtime.start()
+                else:
+                    host.start()
             except TaskerContribError as exc:
                 _show_warnings(caught)
                 fail(str(exc))
         _show_warnings(caught)
         for line in _summary_lines(runtime, settings, time.monotonic() - started):
             click.echo(line)
+        stop = runtime.stop if host is None else host.stop
         if not shutdown.wait(max(0.05, check_interval), lambda: runtime.status().running):
             status = runtime.status()
-            runtime.stop(settings.shutdown_timeout_seconds)
+            stop(settings.shutdown_timeout_seconds)
             fail(f"the runtime stopped on its own: {status.last_error or 'no error recorded'}")
         click.echo(
             f"{shutdown.signal_name}: stopping (finishing in-flight work, at most "
             f"{settings.shutdown_timeout_seconds:g}s; send it again to exit at once)"
         )
         stop_started = time.monotonic()
-        clean = runtime.stop(settings.shutdown_timeout_seconds)
+        clean = stop(settings.shutdown_timeout_seconds)
         took = time.monotonic() - stop_started
         if not clean:
             click.secho(
@@ -208,6 +214,18 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
         shutdown.restore()
         if event_dispatcher is not None:
             event_dispatcher.stop()
+
+
+def _framework_host(settings: Any) -> Any:
+    """The host a mounting framework provides (``ctx.meta[WORKER_HOST_KEY]``), else None.
+
+    ``flask tasker worker`` runs the app's own host, so the app's sinks (its
+    signals) see the events and its code finds the running runtime; the plain
+    command runs a bare runtime.
+    """
+    context = click.get_current_context(silent=True)
+    factory = context.meta.get(WORKER_HOST_KEY) if context is not None else None
+    return factory(settings) if callable(factory) else None
 
 
 def _event_log_dispatcher(path: Path | None, settings: Any, runtime: Any) -> Any:

@@ -45,6 +45,7 @@ from tasker_contrib_core.integration._health import (
     RuntimeHealth,
 )
 from tasker_contrib_core.integration._host import HostMode, TaskerHost
+from tasker_contrib_core.integration._http_status import client_error_status
 from tasker_contrib_core.integration._loop_sinks import (
     AsyncCallbackSink,
     EventCallback,
@@ -103,6 +104,7 @@ __all__ = [
     "call_bounded",
     "call_bounded_async",
     "call_receivers",
+    "client_error_status",
     "process_role",
     "read_lifecycle_log",
     "receiver_name",

@@ -1,0 +1,45 @@
+"""Lifecycle scenario 20: a script that starts Tasker and returns must exit at once.
+
+The script builds the app, starts the real worker runtime with
+``start_tasker(app)`` and falls off its end without stopping anything. Every
+thread left behind must be a daemon thread, so the interpreter exits
+promptly with status 0 instead of hanging at shutdown.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = [pytest.mark.engine, pytest.mark.slow]
+
+
+def test_a_script_that_starts_tasker_and_returns_exits_promptly(
+    postgres_url: str, servers: ModuleType, tmp_path: Path
+) -> None:
+    log = tmp_path / "lifecycle.jsonl"
+    env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=postgres_url)
+    with servers.Server(
+        [str(servers.APPS / "start_and_return.py")],
+        env=env,
+        cwd=tmp_path,
+        log=log,
+        output=tmp_path / "out.txt",
+    ) as server:
+        code = server.wait_exit(timeout=40)
+        exited_at = time.time()
+    entries = server.entries()
+    assert code == 0, server.describe()
+    assert [entry["event"] for entry in entries] == [
+        "app.created",
+        "runtime.starting",
+        "runtime.started",
+        "script.returning",
+    ]
+    assert entries[2]["running"] is True
+    lag = exited_at - entries[-1]["time"]
+    assert lag < 5.0, server.describe()
+    print(f"\nscript left a running worker runtime behind and exited 0 {lag:.2f} s after returning")
