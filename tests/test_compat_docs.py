@@ -72,25 +72,26 @@ def test_changed_bounds_make_the_lowest_result_stale(repo_copy: Path) -> None:
 
 
 def test_a_new_package_is_picked_up_and_its_readme_gets_a_table(repo_copy: Path) -> None:
-    folder = repo_copy / "packages" / "tasker-contrib-flask"
+    folder = repo_copy / "packages" / "tasker-contrib-litestar"
     folder.mkdir()
-    (folder / "README.md").write_text("# tasker-contrib-flask\n")
+    (folder / "README.md").write_text("# tasker-contrib-litestar\n")
     (folder / "pyproject.toml").write_text(
-        '[project]\nname = "tasker-contrib-flask"\nversion = "0.1.0"\n'
-        'dependencies = ["flask>=3.0"]\n\n[tool.tasker-contrib.compat]\npackage = "flask"\n'
-        'python = ["3.12"]\nflask = ["3.1.0"]\ntasker-py = ["0.1.8"]\n'
+        '[project]\nname = "tasker-contrib-litestar"\nversion = "0.1.0"\n'
+        'dependencies = ["litestar>=2.0"]\n\n[tool.tasker-contrib.compat]\npackage = "litestar"\n'
+        'python = ["3.12"]\nlitestar = ["2.18.0"]\ntasker-py = ["0.1.8"]\n'
     )
     assert _check(repo_copy).returncode == 1
+    results_before = sorted(p.name for p in (repo_copy / "compat/results").glob("*.json"))
     record_result(
         repo_copy,
         SessionResult(
-            session="matrix(flask, flask=3.1.0, tasker-py=0.1.8, python=3.12)",
-            package="flask",
-            distribution="tasker-contrib-flask",
+            session="matrix(litestar, litestar=2.18.0, tasker-py=0.1.8, python=3.12)",
+            package="litestar",
+            distribution="tasker-contrib-litestar",
             python="3.12",
             python_full="3.12.1",
-            requested={"flask": "3.1.0", "tasker-py": "0.1.8"},
-            installed={"flask": "3.1.0", "tasker-py": "0.1.8"},
+            requested={"litestar": "2.18.0", "tasker-py": "0.1.8"},
+            installed={"litestar": "2.18.0", "tasker-py": "0.1.8"},
             outcome="failed",
             date="2026-12-03",
             duration_seconds=1.0,
@@ -100,13 +101,13 @@ def test_a_new_package_is_picked_up_and_its_readme_gets_a_table(repo_copy: Path)
     record_result(
         repo_copy,
         SessionResult(
-            session="lowest(flask)",
-            package="flask",
-            distribution="tasker-contrib-flask",
+            session="lowest(litestar)",
+            package="litestar",
+            distribution="tasker-contrib-litestar",
             python="3.12",
             python_full="3.12.1",
-            requested={"flask": "flask>=3.0"},
-            installed={"flask": "3.0.0"},
+            requested={"litestar": "litestar>=2.0"},
+            installed={"litestar": "2.0.0"},
             outcome="passed",
             date="2026-12-03",
             duration_seconds=1.0,
@@ -114,11 +115,9 @@ def test_a_new_package_is_picked_up_and_its_readme_gets_a_table(repo_copy: Path)
         ),
     )
     # Only the new package's file is written; the others' results stay untouched.
-    assert sorted(p.name for p in (repo_copy / "compat/results").glob("*.json")) == [
-        "tasker-contrib-core.json",
-        "tasker-contrib-fastapi.json",
-        "tasker-contrib-flask.json",
-    ]
+    assert sorted(p.name for p in (repo_copy / "compat/results").glob("*.json")) == sorted(
+        [*results_before, "tasker-contrib-litestar.json"]
+    )
     subprocess.run(
         [sys.executable, str(repo_copy / "scripts" / "generate_docs.py"), "--root", str(repo_copy)],
         capture_output=True,
@@ -126,8 +125,8 @@ def test_a_new_package_is_picked_up_and_its_readme_gets_a_table(repo_copy: Path)
     )
     assert _check(repo_copy).returncode == 0
     readme = (folder / "README.md").read_text()
-    assert "| 3.12.1 | 3.1.0 | 0.1.8 | **FAILED** | 3 passed, 1 failed | 2026-12-03 |" in readme
-    assert "tasker-contrib-flask" in (repo_copy / "docs/compatibility.md").read_text()
+    assert "| 3.12.1 | 2.18.0 | 0.1.8 | **FAILED** | 3 passed, 1 failed | 2026-12-03 |" in readme
+    assert "tasker-contrib-litestar" in (repo_copy / "docs/compatibility.md").read_text()
 
 
 def test_recording_replaces_only_that_sessions_record(tmp_path: Path) -> None:
