@@ -121,7 +121,9 @@ def test_max_requests_recycling_keeps_starts_equal_to_stops_plus_live_workers(
         )
         served: set[int] = set()
         for _ in range(16):
-            status, body = server.get("/debug/pid")
+            # A request may wait for a recycled worker's replacement to boot; on a
+            # busy machine that takes longer than the usual 10 s request bound.
+            status, body = server.get("/debug/pid", timeout=45)
             assert status == 200
             served.add(body["pid"])
         # wait until every recycled worker's replacement has started
