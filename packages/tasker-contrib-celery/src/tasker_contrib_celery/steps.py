@@ -31,7 +31,7 @@ Failures map onto Tasker's retry policy (the template's ``retry``:
 * ``celery.exceptions.Reject`` / ``Ignore``, ``MaxRetriesExceededError`` and
   any other exception: a **permanent** failure (what Celery does with them).
 
-``self.request.retries`` is the step's attempt count minus one and
+``self.request.retries`` is the number of previous attempts of the step and
 ``self.request.id`` the step's uuid. What does not carry over: Celery's
 ``max_retries``, ``countdown``/``retry_backoff``/``retry_jitter`` (use the
 template's retry settings), ``time_limit``/``soft_time_limit`` (use
@@ -102,9 +102,7 @@ def chain_arguments(context: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
         dependencies = list(context.get_dependency_result_keys() or [])
     if dependencies:
         return tuple(unwrap(context.get_dependency_result(dep)) for dep in dependencies), {}
-    task = _field(step, "task") or {}
-    inner = _field(task, "task") or {}
-    task_input = _field(inner, "context")
+    task_input = getattr(context, "input_data", None)
     return (dict(task_input or {}),), {}
 
 
@@ -128,12 +126,14 @@ def run_celery_task(handler: Any, task: Any, context: Any, arguments: Arguments)
     args, kwargs = arguments(context)
     step = context.task_sequence_step
     workflow_step = _field(step, "workflow_step") or {}
-    attempts = int(_field(workflow_step, "attempts") or 1)
+    # the worker's ``attempts`` counts previous attempts: 0 on a first run,
+    # which is exactly Celery's ``request.retries``
+    previous = int(_field(workflow_step, "attempts") or 0)
     task.push_request(
         id=str(getattr(context, "step_uuid", "") or _field(workflow_step, "workflow_step_uuid")),
         args=list(args),
         kwargs=dict(kwargs),
-        retries=max(0, attempts - 1),
+        retries=max(0, previous),
         is_eager=True,
         called_directly=False,
         delivery_info={"is_eager": True},

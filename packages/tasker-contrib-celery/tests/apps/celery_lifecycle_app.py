@@ -67,22 +67,28 @@ def engine_info() -> dict[str, Any]:
     return {"pid": os.getpid(), "started": host.started, "tasks": len(tasks)}
 
 
-@app.task(name="lifecycle.run_ping")
-def run_ping() -> dict[str, Any]:
-    """Create a ping task on this process's engine and wait for it."""
+@app.task(name="lifecycle.run_template")
+def run_template(name: str = "ping", context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Create a task on this process's engine, wait for it, return its steps."""
     from tasker_contrib_core.client import TaskRequest
 
     host = get_tasker(app).wait_started(timeout=30)
     task = host.client.create_task(
-        TaskRequest(name="ping", namespace="celery_lifecycle", version="1.0.0", context={})
+        TaskRequest(name=name, namespace="celery_lifecycle", version="1.0.0", context=context or {})
     )
     deadline = time.monotonic() + 20
+    status = "timeout"
     while time.monotonic() < deadline:
         current = host.client.get_task(task.task_uuid)
         if current.is_terminal:
-            return {"pid": os.getpid(), "task_uuid": task.task_uuid, "status": current.status}
+            status = current.status
+            break
         time.sleep(0.02)
-    return {"pid": os.getpid(), "task_uuid": task.task_uuid, "status": "timeout"}
+    steps = {
+        step.name: {"results": step.results, "attempts": step.attempts, "state": step.current_state}
+        for step in host.client.list_task_steps(task.task_uuid)
+    }
+    return {"pid": os.getpid(), "task_uuid": task.task_uuid, "status": status, "steps": steps}
 
 
 @tasker_event_task("step.execution.completed", app=app, name="lifecycle.on_step_completed")

@@ -13,3 +13,11 @@ class Ping(StepHandler):  # type: ignore[misc]
 
     def call(self, context: Any) -> Any:
         return self.success({"pid": os.getpid()})
+
+
+from celery_lifecycle_tasks import apply_rate, fetch_rate  # noqa: E402
+
+from tasker_contrib_celery import celery_task_step  # noqa: E402
+
+FetchRate = celery_task_step(fetch_rate, "celery_lifecycle_handlers.FetchRate")
+ApplyRate = celery_task_step(apply_rate, "celery_lifecycle_handlers.ApplyRate")
