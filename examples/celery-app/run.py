@@ -46,8 +46,19 @@ def broker(folder: Path) -> Iterator[str]:
         sys.exit("redis-server not found: `apt-get install redis-server`, or set CELERY_BROKER_URL")
     port = free_port()
     redis = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -81,9 +92,24 @@ def main() -> int:
         output = Path(tmp) / "worker.log"
         with output.open("wb") as sink:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "celery_orders.app", "worker", "-B",
-                 "-s", str(schedule), "-c", "1", "-l", "info", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat"],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "celery_orders.app",
+                    "worker",
+                    "-B",
+                    "-s",
+                    str(schedule),
+                    "-c",
+                    "1",
+                    "-l",
+                    "info",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
                 env=env,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -109,8 +135,11 @@ def main() -> int:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
         sys.stdout.write(output.read_text(errors="replace")[shown:])
-    print("\nOK: beat submitted the order, the worker ran it, the event task saw it complete"
-          if done else "\nFAILED: no completed order within the timeout")
+    print(
+        "\nOK: beat submitted the order, the worker ran it, the event task saw it complete"
+        if done
+        else "\nFAILED: no completed order within the timeout"
+    )
     return 0 if done else 1
 
 

@@ -17,11 +17,10 @@ import json
 import os
 from typing import Any
 
+import tasker_contrib_celery
 import tasker_contrib_example as example
 from celery import Celery
 from celery.utils.log import get_task_logger
-
-import tasker_contrib_celery
 from tasker_contrib_celery import tasker_event_task, tasker_schedule
 
 logger = get_task_logger(__name__)

@@ -1,4 +1,7 @@
-"""The example's one command, as a user runs it: beat submits, the worker runs, the event task sees it."""
+"""The example's one command as a user runs it.
+
+Beat submits an order, the worker runs it, an event task sees it complete.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,11 @@ def test_run_py_completes_one_order_through_a_real_broker(redis_server: Any) -> 
     env["ORDER_EVERY_SECONDS"] = "1"
     result = subprocess.run(
         [sys.executable, str(EXAMPLE / "run.py"), "--timeout", "60"],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "order workflow complete: task" in result.stdout

@@ -52,6 +52,8 @@ def celery_proc(tmp_path: Path, broker_url: str) -> Callable[..., Any]:
     log = tmp_path / "lifecycle.jsonl"
 
     def make(args: list[str], **env: str | None) -> Any:
-        return support.Proc(args, env=support.proc_env(log, broker_url, **env), cwd=tmp_path, log=log)
+        return support.Proc(
+            args, env=support.proc_env(log, broker_url, **env), cwd=tmp_path, log=log
+        )
 
     return make

@@ -43,7 +43,9 @@ def proc_env(log: Path, broker: str, **extra: str | None) -> dict[str, str]:
     env.update(
         {
             "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": os.pathsep.join([str(APPS), *filter(None, [os.environ.get("PYTHONPATH")])]),
+            "PYTHONPATH": os.pathsep.join(
+                [str(APPS), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
             "RUST_LOG": "error",
             "TASKER_ENV": "test",
             "TASKER_CONTRIB_LIFECYCLE_LOG": str(log),
@@ -167,14 +169,26 @@ class Proc:
             if self.proc.poll() is not None and not allow_exit:
                 raise ProcFailed(f"exited while waiting for {what}\n{self.describe()}")
             if time.monotonic() > deadline:
-                raise ProcFailed(f"timed out after {timeout:.0f}s waiting for {what}\n{self.describe()}")
+                raise ProcFailed(
+                    f"timed out after {timeout:.0f}s waiting for {what}\n{self.describe()}"
+                )
             time.sleep(0.05)
 
 
 def worker_args(pool: str, concurrency: int | None = None, *extra: str) -> list[str]:
     """Arguments of a quiet, fast-starting worker."""
-    args = ["worker", "-P", pool, "-l", "info", "--without-heartbeat", "--without-gossip",
-            "--without-mingle", "-n", f"lifecycle-{pool}@%h"]
+    args = [
+        "worker",
+        "-P",
+        pool,
+        "-l",
+        "info",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"lifecycle-{pool}@%h",
+    ]
     if concurrency is not None:
         args += ["-c", str(concurrency)]
     return [*args, *extra]

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import gc
-import weakref
 import subprocess
 import sys
 import textwrap
+import weakref
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import tasker_contrib_celery
 from celery import Celery, signals
 from celery.schedules import crontab
-
-import tasker_contrib_celery
 from tasker_contrib_celery import (
     SUBMIT_TASK_NAME,
     TaskerNotInstalledError,
@@ -60,16 +59,22 @@ def test_environment_wins_over_app_conf(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_bad_values_name_the_layer() -> None:
-    with pytest.raises(Exception, match="celery app.conf"):
+    with pytest.raises(Exception, match=r"celery app\.conf"):
         celery_settings(make_app(tasker_shutdown_timeout_seconds="soon").conf)
-    with pytest.raises(TypeError, match="'tasker' must be a mapping"):
+    with pytest.raises(TypeError, match=r"'tasker' must be a mapping"):
         celery_settings(make_app(tasker=["x"]).conf)
 
 
 @pytest.mark.parametrize(
     ("alias", "kind"),
-    [("prefork", "prefork"), ("processes", "prefork"), ("threads", "threads"), ("solo", "solo"),
-     ("gevent", "unsupported"), ("eventlet", "unsupported")],
+    [
+        ("prefork", "prefork"),
+        ("processes", "prefork"),
+        ("threads", "threads"),
+        ("solo", "solo"),
+        ("gevent", "unsupported"),
+        ("eventlet", "unsupported"),
+    ],
 )
 def test_pool_kinds(alias: str, kind: str) -> None:
     assert pool_kind(alias)[0] == kind
@@ -135,14 +140,22 @@ def test_threads_pool_worker_init_starts_and_shutdown_stops(tmp_path: Any) -> No
 
 def test_tasker_schedule_builds_a_beat_entry() -> None:
     entry = tasker_schedule(
-        "order_processing", "ecommerce", "1.0.0", {"order_id": "X"}, crontab=crontab(minute=0),
-        tags=["nightly"], options={"queue": "tasker"},
+        "order_processing",
+        "ecommerce",
+        "1.0.0",
+        {"order_id": "X"},
+        crontab=crontab(minute=0),
+        tags=["nightly"],
+        options={"queue": "tasker"},
     )
     assert entry["task"] == SUBMIT_TASK_NAME
     assert isinstance(entry["schedule"], crontab)
     assert entry["kwargs"] == {
-        "name": "order_processing", "namespace": "ecommerce", "version": "1.0.0",
-        "context": {"order_id": "X"}, "tags": ["nightly"],
+        "name": "order_processing",
+        "namespace": "ecommerce",
+        "version": "1.0.0",
+        "context": {"order_id": "X"},
+        "tags": ["nightly"],
     }
     assert entry["options"] == {"queue": "tasker"}
     assert tasker_schedule("a", "b", "1", schedule=30)["schedule"] == timedelta(seconds=30)

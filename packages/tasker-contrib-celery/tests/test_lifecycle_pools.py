@@ -50,9 +50,7 @@ def test_threads_pool_starts_once_in_the_main_process(
 ) -> None:
     with celery_proc(helpers.worker_args("threads", 4)) as worker:
         worker.wait_for(lambda es: len(starts(es)) >= 1, timeout=60, what="a start")
-        worker.wait_for(
-            lambda es: "ready." in worker.output(), timeout=30, what="worker ready"
-        )
+        worker.wait_for(lambda es: "ready." in worker.output(), timeout=30, what="worker ready")
         time.sleep(0.5)
         worker.send(signal.SIGTERM)
         assert worker.wait_exit(timeout=30) == 0, worker.describe()
@@ -119,7 +117,8 @@ def test_beat_and_inspect_ping_start_nothing(
         deadline = time.monotonic() + 30
         while "Sending due task ping-often" not in beat.output():
             assert time.monotonic() < deadline, beat.describe()
-            assert beat.proc is not None and beat.proc.poll() is None, beat.describe()
+            assert beat.proc is not None
+            assert beat.proc.poll() is None, beat.describe()
             time.sleep(0.1)
         beat.send(signal.SIGTERM)
         beat.wait_exit(timeout=20)

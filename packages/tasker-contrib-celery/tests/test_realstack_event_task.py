@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import tasker_contrib_example as example
-
 from tasker_contrib_celery_tests_support import APPS, read_entries, worker_args
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine, pytest.mark.slow]
@@ -41,7 +40,9 @@ def test_event_task_receives_a_real_steps_completion_through_the_broker(
     )
     try:
         order = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-        out = real_stack.inject(host, "order_processing", "validate_order", context=order, timeout=60)
+        out = real_stack.inject(
+            host, "order_processing", "validate_order", context=order, timeout=60
+        )
         assert out.success, out.outcome
         deadline = time.monotonic() + 30
         received: list[dict[str, Any]] = []
@@ -55,7 +56,7 @@ def test_event_task_receives_a_real_steps_completion_through_the_broker(
         entries = read_entries(log)
         assert received, host.log()[-4000:] + "\n" + "\n".join(map(json.dumps, entries))
         started = [e for e in entries if e["event"] == "runtime.started"]
-        main = [e for e in entries if e["event"] == "celery.worker_init"][0]["pid"]
+        main = next(e for e in entries if e["event"] == "celery.worker_init")["pid"]
         assert [e["kind"] for e in started] == ["worker"]
         assert started[0]["pid"] != main
         assert received[0]["name"] == "step.execution.completed"

@@ -22,9 +22,8 @@ def tasks_module(monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_autoretry_for_becomes_tasker_retries_and_the_result_reaches_the_next_step(
     tasks_module: Any,
 ) -> None:
-    from tasker_contrib_core.testing import run_task
-
     from tasker_contrib_celery import celery_task_step
+    from tasker_contrib_core.testing import run_task
 
     run = run_task(
         APPS / "templates" / "adapted.yaml",
@@ -44,9 +43,8 @@ def test_autoretry_for_becomes_tasker_retries_and_the_result_reaches_the_next_st
 def test_retries_stop_at_the_templates_max_attempts(
     tasks_module: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasker_contrib_core.testing import run_task
-
     from tasker_contrib_celery import celery_task_step
+    from tasker_contrib_core.testing import run_task
 
     monkeypatch.setattr(tasks_module, "FAILURES", 10)
     run = run_task(
@@ -65,18 +63,15 @@ def test_retries_stop_at_the_templates_max_attempts(
 
 
 def test_self_retry_is_retryable_and_other_exceptions_are_permanent(tasks_module: Any) -> None:
-    from tasker_contrib_core.testing import build_step_context, call_handler
-
     from tasker_contrib_celery import celery_task_step
+    from tasker_contrib_core.testing import build_step_context, call_handler
 
     handler = celery_task_step(tasks_module.reject_negative, "rates.RejectNegative")
     first = call_handler(handler, build_step_context(task_fields={"amount": 3}))
     assert not first.is_success
     assert first.retryable
     assert "TimeoutError: slow upstream" in str(first.error_message)
-    retried = call_handler(
-        handler, build_step_context(task_fields={"amount": 3}, attempts=1)
-    )
+    retried = call_handler(handler, build_step_context(task_fields={"amount": 3}, attempts=1))
     assert retried.is_success
     assert retried.result == {"return_value": 3.0}
     bad = call_handler(handler, build_step_context(task_fields={"amount": -1}))

@@ -14,7 +14,11 @@ APPS = Path(__file__).resolve().parent / "apps"
 
 @pytest.fixture
 def celery_config() -> dict[str, Any]:
-    return {"broker_url": "memory://", "result_backend": "cache+memory://", "task_always_eager": True}
+    return {
+        "broker_url": "memory://",
+        "result_backend": "cache+memory://",
+        "task_always_eager": True,
+    }
 
 
 @pytest.fixture

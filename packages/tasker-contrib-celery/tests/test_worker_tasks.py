@@ -22,7 +22,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def worker(redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     import redis
-
     from tasker_contrib_celery_tests_support import Proc, proc_env, worker_args
 
     url = redis_server.new_url()
@@ -32,7 +31,9 @@ def worker(redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     proc = Proc(worker_args("solo"), env=proc_env(log, url), cwd=folder, log=log)
     with proc:
         proc.wait_for(
-            lambda es: any(e["event"] == "runtime.started" for e in es) and "ready." in proc.output(),
+            lambda es: (
+                any(e["event"] == "runtime.started" for e in es) and "ready." in proc.output()
+            ),
             timeout=60,
             what="worker ready",
         )
@@ -59,17 +60,26 @@ def call(client: Any, task_name: str, **kwargs: Any) -> Any:
 def test_a_redelivered_beat_submission_creates_one_tasker_task(client: Any, worker: Any) -> None:
     before = call(client, "lifecycle.engine_info")["tasks"]
     message_id = str(uuid.uuid4())
-    submission = {"name": "ping", "namespace": "celery_lifecycle", "version": "1.0.0", "context": {}}
+    submission = {
+        "name": "ping",
+        "namespace": "celery_lifecycle",
+        "version": "1.0.0",
+        "context": {},
+    }
     # the same message twice (same id, same body), as a broker redelivers it
     headers = {"celery_beat_task": True}
     first = client.send_task(
-        "tasker_contrib_celery.submit_tasker_task", kwargs=submission, task_id=message_id,
+        "tasker_contrib_celery.submit_tasker_task",
+        kwargs=submission,
+        task_id=message_id,
         headers=headers,
     ).get(timeout=30)
     assert first["created"] is True, worker.describe()
     client.AsyncResult(message_id).forget()  # so .get() waits for the second delivery's result
     second = client.send_task(
-        "tasker_contrib_celery.submit_tasker_task", kwargs=submission, task_id=message_id,
+        "tasker_contrib_celery.submit_tasker_task",
+        kwargs=submission,
+        task_id=message_id,
         headers=headers,
     ).get(timeout=30)
     assert second == {

@@ -39,7 +39,7 @@ logger = logging.getLogger("tasker_contrib.celery.beat")
 SUBMIT_TASK_NAME = "tasker_contrib_celery.submit_tasker_task"
 
 
-@shared_task(bind=True, name=SUBMIT_TASK_NAME, acks_late=True)  # type: ignore[misc]
+@shared_task(bind=True, name=SUBMIT_TASK_NAME, acks_late=True)  # type: ignore[untyped-decorator]
 def submit_tasker_task(
     self: Any,
     name: str,
@@ -145,9 +145,8 @@ def tasker_schedule(
         "version": version,
         "context": dict(context or {}),
     }
-    for key, value in (("tags", tags), ("priority", priority), ("reason", reason)):
-        if value is not None:
-            kwargs[key] = value
+    extras: dict[str, Any] = {"tags": tags, "priority": priority, "reason": reason}
+    kwargs.update({key: value for key, value in extras.items() if value is not None})
     entry: dict[str, Any] = {"task": SUBMIT_TASK_NAME, "schedule": when, "kwargs": kwargs}
     if options:
         entry["options"] = dict(options)

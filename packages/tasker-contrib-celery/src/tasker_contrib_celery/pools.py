@@ -79,4 +79,10 @@ def unsupported_message(name: str) -> str:
     )
 
 
-__all__ = ["SUPPORTED_POOLS", "PoolKind", "UnsupportedPoolError", "pool_kind", "unsupported_message"]
+__all__ = [
+    "SUPPORTED_POOLS",
+    "PoolKind",
+    "UnsupportedPoolError",
+    "pool_kind",
+    "unsupported_message",
+]

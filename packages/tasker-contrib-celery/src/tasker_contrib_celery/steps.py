@@ -76,7 +76,7 @@ def celery_task_step(
     handler_name = name or str(task.name)
     build_arguments = arguments or chain_arguments
 
-    class CeleryTaskStep(StepHandler):  # type: ignore[misc]
+    class CeleryTaskStep(StepHandler):
         celery_task = task
 
         def call(self, context: Any) -> Any:

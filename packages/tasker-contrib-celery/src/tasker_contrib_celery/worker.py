@@ -38,7 +38,12 @@ from typing import TYPE_CHECKING, Any
 from tasker_contrib_core.integration import TaskerHost, process_role, record_lifecycle
 
 from tasker_contrib_celery.child_start import BackgroundStart
-from tasker_contrib_celery.pools import PoolKind, UnsupportedPoolError, pool_kind, unsupported_message
+from tasker_contrib_celery.pools import (
+    PoolKind,
+    UnsupportedPoolError,
+    pool_kind,
+    unsupported_message,
+)
 from tasker_contrib_celery.settings import celery_settings
 
 if TYPE_CHECKING:
@@ -318,7 +323,9 @@ def _connect_worker_signals(tasker: CeleryTasker) -> None:
         if getattr(sender, "app", tasker.app) is tasker.app:
             tasker.on_worker_shutdown()
 
-    signals.worker_init.connect(on_worker_init, weak=False, dispatch_uid=_uid(tasker, "worker_init"))
+    signals.worker_init.connect(
+        on_worker_init, weak=False, dispatch_uid=_uid(tasker, "worker_init")
+    )
     signals.worker_shutdown.connect(
         on_worker_shutdown, weak=False, dispatch_uid=_uid(tasker, "worker_shutdown")
     )

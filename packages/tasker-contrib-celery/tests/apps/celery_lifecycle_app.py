@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
+import tasker_contrib_celery
 from celery import Celery
+from tasker_contrib_celery import get_tasker, tasker_event_task
 from tasker_contrib_core.config import TaskerSettings
 from tasker_contrib_core.integration import record_lifecycle
 from tasker_contrib_core.runtime import LocalRuntime, Runtime
 
-import tasker_contrib_celery
-from tasker_contrib_celery import get_tasker, tasker_event_task
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = Path(__file__).resolve().parent
 
 app = Celery("celery_lifecycle_app")
 app.conf.broker_url = os.environ.get("TEST_BROKER_URL", "memory://")
@@ -27,13 +27,17 @@ app.conf.result_backend = os.environ.get("TEST_BROKER_URL", "cache+memory://")
 app.conf.broker_connection_retry_on_startup = True
 app.conf.worker_hijack_root_logger = False
 app.conf.tasker_runtime = "local"
-app.conf.tasker_template_paths = [os.path.join(HERE, "templates")]
+app.conf.tasker_template_paths = [str(HERE / "templates")]
 app.conf.tasker_handler_packages = ["celery_lifecycle_handlers"]
 app.conf.tasker_shutdown_timeout_seconds = 5
 if os.environ.get("BEAT_EVERY_SECONDS"):
     app.conf.beat_schedule = {
         "ping-often": tasker_contrib_celery.tasker_schedule(
-            "ping", "celery_lifecycle", "1.0.0", {}, schedule=float(os.environ["BEAT_EVERY_SECONDS"])
+            "ping",
+            "celery_lifecycle",
+            "1.0.0",
+            {},
+            schedule=float(os.environ["BEAT_EVERY_SECONDS"]),
         )
     }
 
@@ -95,6 +99,9 @@ def run_template(name: str = "ping", context: dict[str, Any] | None = None) -> d
 def on_step_completed(event: dict[str, Any]) -> None:
     """Receives step-completed events through the broker; records what arrived."""
     record_lifecycle(
-        "test.event_task", name=event["name"], step_name=event.get("step_name"),
-        task_uuid=event.get("task_uuid"), step_uuid=event.get("step_uuid"),
+        "test.event_task",
+        name=event["name"],
+        step_name=event.get("step_name"),
+        task_uuid=event.get("task_uuid"),
+        step_uuid=event.get("step_uuid"),
     )

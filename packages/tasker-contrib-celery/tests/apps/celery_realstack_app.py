@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
-from tasker_contrib_core.integration import record_lifecycle
-
 import tasker_contrib_celery
+from celery import Celery
 from tasker_contrib_celery import tasker_event_task
+from tasker_contrib_core.integration import record_lifecycle
 
 app = Celery("celery_realstack_app")
 app.conf.broker_url = os.environ["TEST_BROKER_URL"]

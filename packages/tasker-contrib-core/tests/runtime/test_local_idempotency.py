@@ -28,7 +28,6 @@ def test_same_idempotency_key_creates_one_task_and_answers_409(local_runtime: An
 
 def test_other_keys_and_no_key_each_create_a_task(local_runtime: Any) -> None:
     created = {
-        local_runtime.client.create_task(request(key)).task_uuid
-        for key in ("a", "b", None, None)
+        local_runtime.client.create_task(request(key)).task_uuid for key in ("a", "b", None, None)
     }
     assert len(created) == 4

@@ -10,7 +10,9 @@ from tasker_contrib_celery.worker import CeleryTasker, get_tasker, install
 
 
 @contextmanager
-def started_tasker(app: Any, settings: Any = None, **install_options: Any) -> Iterator[CeleryTasker]:
+def started_tasker(
+    app: Any, settings: Any = None, **install_options: Any
+) -> Iterator[CeleryTasker]:
     """Tasker started in this process for ``app`` (installed first if needed); stopped after.
 
     What eager-mode tests (``task_always_eager = True``) need: there is no

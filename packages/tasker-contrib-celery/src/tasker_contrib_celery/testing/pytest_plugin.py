@@ -36,7 +36,9 @@ def tasker_celery_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-def tasker_celery(request: pytest.FixtureRequest, tasker_celery_settings: dict[str, Any]) -> Iterator[Any]:
+def tasker_celery(
+    request: pytest.FixtureRequest, tasker_celery_settings: dict[str, Any]
+) -> Iterator[Any]:
     """Tasker on ``celery_app``, started in this process for the test."""
     try:
         app = request.getfixturevalue("celery_app")

@@ -16,7 +16,6 @@ class Ping(StepHandler):  # type: ignore[misc]
 
 
 from celery_lifecycle_tasks import apply_rate, fetch_rate  # noqa: E402
-
 from tasker_contrib_celery import celery_task_step  # noqa: E402
 
 FetchRate = celery_task_step(fetch_rate, "celery_lifecycle_handlers.FetchRate")
