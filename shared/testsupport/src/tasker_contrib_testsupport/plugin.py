@@ -18,6 +18,9 @@ Fixtures:
     with helpers to start hosts and inject steps
     (:class:`~tasker_contrib_testsupport.realstack.RealStack`). Skips when the
     folder or PostgreSQL is missing, fails instead under ``CI``.
+``redis_server`` (session)
+    A throwaway ``redis-server`` on 127.0.0.1 (a real Celery broker). Skips
+    when the binary is missing, fails instead under ``CI``.
 ``postgres_url`` (function)
     A fresh, empty database in that cluster for one test, dropped afterwards.
     Its URL is password-authenticated TCP on 127.0.0.1, the form the engine
@@ -36,8 +39,9 @@ import pytest
 if TYPE_CHECKING:
     from tasker_contrib_testsupport.postgres import PostgresCluster
     from tasker_contrib_testsupport.realstack import RealStack
+    from tasker_contrib_testsupport.redis_server import RedisServer
 
-__all__ = ["ci_is_set", "postgres_cluster", "postgres_url", "real_stack"]
+__all__ = ["ci_is_set", "postgres_cluster", "postgres_url", "real_stack", "redis_server"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -97,3 +101,22 @@ def real_stack() -> Iterator[RealStack]:
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A private Redis server for the whole test session (a real Celery broker)."""
+    from tasker_contrib_testsupport.redis_server import (
+        RedisNotFoundError,
+        RedisServer,
+        find_redis_server,
+    )
+
+    try:
+        binary = find_redis_server()
+    except RedisNotFoundError as exc:
+        if ci_is_set():
+            pytest.fail(f"CI is set, so broker tests may not be skipped: {exc}", pytrace=False)
+        pytest.skip(f"redis-server not available: {exc}")
+    with RedisServer(binary) as server:
+        yield server

@@ -23,7 +23,7 @@ from typing import Any
 
 from tasker_contrib_core.client.models import TaskRequest
 from tasker_contrib_core.engine.result import TaskRunResult
-from tasker_contrib_core.errors import TaskNotFoundError
+from tasker_contrib_core.errors import OrchestrationHTTPError, TaskNotFoundError
 from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
@@ -136,6 +136,9 @@ class TaskStore:
         self.max_tasks = max_tasks
         self._lock = threading.RLock()
         self._tasks: OrderedDict[str, TaskRecord] = OrderedDict()
+        # idempotency_key -> task_uuid, so a repeated submission is refused like the
+        # orchestration service refuses it (409), atomically with the creation.
+        self._keys: dict[str, str] = {}
 
     # -- writing -------------------------------------------------------------
 
@@ -159,8 +162,21 @@ class TaskStore:
                 updated_at=now,
                 placeholder=True,
             )
+        key = request.idempotency_key
         with self._lock:
+            if key is not None and key in self._keys:
+                raise OrchestrationHTTPError(
+                    f"a task with idempotency_key {key!r} already exists "
+                    f"({self._keys[key]}); not creating it again",
+                    status_code=409,
+                    code="CONFLICT",
+                    server_message="Task already exists",
+                    method="POST",
+                    url="local:/v1/tasks",
+                )
             self._tasks[task_uuid] = record
+            if key is not None:
+                self._keys[key] = task_uuid
             self._evict()
         return record
 
@@ -172,7 +188,10 @@ class TaskStore:
             )
             if victim is None:
                 return
-            del self._tasks[victim]
+            evicted = self._tasks.pop(victim)
+            key = evicted.request.idempotency_key
+            if key is not None and self._keys.get(key) == victim:
+                del self._keys[key]
 
     def mark_running(self, task_uuid: str) -> bool:
         """pending -> steps_in_process; False when the task was cancelled meanwhile."""

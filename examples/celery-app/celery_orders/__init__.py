@@ -1,0 +1,1 @@
+"""Celery example: the shared order workflow run by a Celery worker hosting Tasker."""
