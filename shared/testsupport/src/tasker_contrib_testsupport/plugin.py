@@ -13,6 +13,11 @@ Fixtures:
     when no server binaries are installed, except on CI (``CI`` set to a true
     value), where the absence is an error so engine tests never silently
     disappear from the pipeline.
+``real_stack`` (session)
+    The cluster from ``shared/realstack`` (upstream's schema) for the whole run,
+    with helpers to start hosts and inject steps
+    (:class:`~tasker_contrib_testsupport.realstack.RealStack`). Skips when the
+    folder or PostgreSQL is missing, fails instead under ``CI``.
 ``postgres_url`` (function)
     A fresh, empty database in that cluster for one test, dropped afterwards.
     Its URL is password-authenticated TCP on 127.0.0.1, the form the engine
@@ -30,8 +35,9 @@ import pytest
 
 if TYPE_CHECKING:
     from tasker_contrib_testsupport.postgres import PostgresCluster
+    from tasker_contrib_testsupport.realstack import RealStack
 
-__all__ = ["ci_is_set", "postgres_cluster", "postgres_url"]
+__all__ = ["ci_is_set", "postgres_cluster", "postgres_url", "real_stack"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -73,3 +79,21 @@ def postgres_url(
         yield url
     finally:
         postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def real_stack() -> Iterator[RealStack]:
+    """The real worker's database (upstream schema) for the whole session; hosts are
+    started per module or per test through it and all stopped at the end."""
+    from tasker_contrib_testsupport.realstack import RealStackUnavailable, open_real_stack
+
+    try:
+        stack = open_real_stack()
+    except RealStackUnavailable as exc:
+        if ci_is_set():
+            pytest.fail(f"CI is set, so real-stack tests may not be skipped: {exc}", pytrace=False)
+        pytest.skip(f"real stack not available: {exc}")
+    try:
+        yield stack
+    finally:
+        stack.stop()

@@ -12,6 +12,11 @@ worker hosting an embedded runtime) owns the process's signals:
   (143 for SIGTERM, 130 for SIGINT), without waiting for anything;
 * if the runtime stops on its own (its pollers died), the command exits 1 so
   a supervisor (systemd, Kubernetes, compose) restarts it.
+
+``--event-log PATH`` appends every event the runtime reports (step lifecycle
+and fast domain events, filtered by ``event_bridge`` settings) to PATH as JSON
+lines, so another process (a log shipper, a test driving this worker) can see
+what the worker's sinks saw.
 """
 
 from __future__ import annotations
@@ -136,12 +141,20 @@ def importable_from_cwd() -> None:
     show_default=True,
     help="Seconds between health checks; the command exits 1 if the runtime dies.",
 )
-def worker(
+@click.option(
+    "--event-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Append every event (step lifecycle, fast domain events) to PATH as JSON lines.",
+)
+def worker(  # noqa: PLR0917 (click passes every option positionally)
     environment: str | None,
     config_dir: Path | None,
     handler_packages: tuple[str, ...],
     runtime_kind: str | None,
     check_interval: float,
+    event_log: Path | None,
 ) -> None:
     """Run a dedicated Tasker worker process until SIGTERM or SIGINT."""
     from tasker_contrib_core.runtime import runtime_from_settings
@@ -157,8 +170,10 @@ def worker(
 
     shutdown = SignalShutdown()
     shutdown.install()
+    event_dispatcher: Any = None
     try:
         runtime = runtime_from_settings(settings)
+        event_dispatcher = _event_log_dispatcher(event_log, settings, runtime)
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -191,6 +206,23 @@ def worker(
         click.echo(f"stopped cleanly in {took:.2f}s")
     finally:
         shutdown.restore()
+        if event_dispatcher is not None:
+            event_dispatcher.stop()
+
+
+def _event_log_dispatcher(path: Path | None, settings: Any, runtime: Any) -> Any:
+    """An event dispatcher writing to ``path`` (JSON lines), attached to ``runtime``."""
+    if path is None:
+        return None
+    from tasker_contrib_core.events import EventDispatcher, JsonLinesSink
+
+    try:
+        sink = JsonLinesSink(path)
+    except OSError as exc:
+        fail(f"--event-log {path}: cannot open for appending: {exc.strerror or exc}")
+    dispatcher = EventDispatcher.from_settings(settings, [sink])
+    dispatcher.attach(runtime)
+    return dispatcher
 
 
 __all__ = ["EXIT_UNCLEAN_STOP", "SignalShutdown", "importable_from_cwd", "worker"]

@@ -33,6 +33,7 @@ from tasker_contrib_core.events.bridge import (
 from tasker_contrib_core.events.context import event_context, event_fields
 from tasker_contrib_core.events.delivery import SinkStats
 from tasker_contrib_core.events.filters import EventFilter
+from tasker_contrib_core.events.jsonl import JsonLinesSink
 from tasker_contrib_core.events.queueing import OVERFLOW_POLICIES, OverflowPolicy
 from tasker_contrib_core.events.sinks import (
     EVENTS_LOGGER,
@@ -59,6 +60,7 @@ __all__ = [
     "EventFilter",
     "EventKind",
     "EventSource",
+    "JsonLinesSink",
     "Listener",
     "LoggingSink",
     "OverflowPolicy",
