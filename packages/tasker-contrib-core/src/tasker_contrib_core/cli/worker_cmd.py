@@ -172,13 +172,17 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
     shutdown.install()
     event_dispatcher: Any = None
     try:
-        runtime = runtime_from_settings(settings)
+        host = _framework_host(settings)
+        runtime = runtime_from_settings(settings) if host is None else host.runtime
         event_dispatcher = _event_log_dispatcher(event_log, settings, runtime)
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                runtime.start()
+                if host is None:
+                    runtime.start()
+                else:
+                    host.start()
             except TaskerContribError as exc:
                 _show_warnings(caught)
                 fail(str(exc))
@@ -187,14 +191,14 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
             click.echo(line)
         if not shutdown.wait(max(0.05, check_interval), lambda: runtime.status().running):
             status = runtime.status()
-            runtime.stop(settings.shutdown_timeout_seconds)
+            _stop(host, runtime, settings.shutdown_timeout_seconds)
             fail(f"the runtime stopped on its own: {status.last_error or 'no error recorded'}")
         click.echo(
             f"{shutdown.signal_name}: stopping (finishing in-flight work, at most "
             f"{settings.shutdown_timeout_seconds:g}s; send it again to exit at once)"
         )
         stop_started = time.monotonic()
-        clean = runtime.stop(settings.shutdown_timeout_seconds)
+        clean = _stop(host, runtime, settings.shutdown_timeout_seconds)
         took = time.monotonic() - stop_started
         if not clean:
             click.secho(
@@ -208,6 +212,21 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
         shutdown.restore()
         if event_dispatcher is not None:
             event_dispatcher.stop()
+
+
+def _framework_host(settings: Any) -> Any:
+    """The host a framework mounting this command asked for (see ``WorkerHostFactory``)."""
+    from tasker_contrib_core.integration import WORKER_HOST_KEY, WorkerHostFactory
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    factory = context.meta.get(WORKER_HOST_KEY) or context.find_object(WorkerHostFactory)
+    return factory.build(settings) if isinstance(factory, WorkerHostFactory) else None
+
+
+def _stop(host: Any, runtime: Any, timeout: float) -> bool:
+    return bool(runtime.stop(timeout) if host is None else host.stop(timeout))
 
 
 def _event_log_dispatcher(path: Path | None, settings: Any, runtime: Any) -> Any:
