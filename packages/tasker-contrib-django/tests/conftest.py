@@ -23,6 +23,12 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
 
+import django  # noqa: E402
+
+# pytest-django configures Django only when DJANGO_SETTINGS_MODULE is set before
+# pytest starts (it is not for the other packages of the workspace): set up here.
+django.setup()
+
 
 def _load(name: str) -> ModuleType:
     """Import ``tests/<name>.py`` by path, once (test directories are not packages)."""
