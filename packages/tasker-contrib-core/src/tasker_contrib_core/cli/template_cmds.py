@@ -25,7 +25,7 @@ def _split_packages(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _settings_defaults() -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """``template_paths`` and ``handler_packages`` from ``TaskerSettings`` (env vars).
+    """``template_paths`` and ``handler_packages`` from the settings (the framework's, else env).
 
     Only used to fill in what the command line left out; if the settings cannot
     be built (an unrelated bad variable), fall back to the conventions.
@@ -33,7 +33,10 @@ def _settings_defaults() -> tuple[tuple[Path, ...], tuple[str, ...]]:
     try:
         from tasker_contrib_core.config import TaskerSettings
 
-        settings = TaskerSettings()
+        # A framework mounting this command (manage.py, flask) passes its settings.
+        context = click.get_current_context(silent=True)
+        provided = context.find_object(TaskerSettings) if context is not None else None
+        settings = provided if provided is not None else TaskerSettings()
     except Exception:  # any settings problem: the conventions still apply
         return (DEFAULT_TEMPLATE_DIR,), ()
     return tuple(settings.template_paths), tuple(settings.handler_packages)
