@@ -57,8 +57,7 @@ def test_tasker_install_into_an_app_of_a_fresh_project(tmp_path: Path) -> None:
     assert (tmp_path / "config" / "tasker" / "base" / "common.toml").is_file()
 
     settings.write_text(
-        settings.read_text()
-        + '\nTASKER = {"handler_packages": ["orders.workflows"], '
+        settings.read_text() + '\nTASKER = {"handler_packages": ["orders.workflows"], '
         '"template_paths": [BASE_DIR / "orders/tasks"]}\n'
     )
     generated = run(

@@ -48,8 +48,12 @@ def test_the_counter_sees_a_worker_that_does_try_to_connect(
     """The same set-up notices a start: tasker_worker probes the database and fails fast."""
     counter = servers.ConnectionCounter()
     try:
-        env = {**project_env, "TASKER_RUNTIME": "worker", "DATABASE_URL": counter.url,
-               "TASKER_START_TIMEOUT_SECONDS": "5"}
+        env = {
+            **project_env,
+            "TASKER_RUNTIME": "worker",
+            "DATABASE_URL": counter.url,
+            "TASKER_START_TIMEOUT_SECONDS": "5",
+        }
         result = servers.manage(["tasker_worker"], env=env, cwd=tmp_path, timeout=60)
     finally:
         counter.close()

@@ -87,8 +87,12 @@ def test_gunicorn_starts_one_engine_per_worker_and_none_in_the_master(
     args = servers.gunicorn_args("testproject.wsgi:application", port, *extra)
     env = {**project_env, "PYTHONWARNINGS": "always:This process:DeprecationWarning"}
     with servers.Server(
-        args, env=env, cwd=tmp_path, log=tmp_path / "lifecycle.jsonl",
-        output=tmp_path / "out.txt", port=port,
+        args,
+        env=env,
+        cwd=tmp_path,
+        log=tmp_path / "lifecycle.jsonl",
+        output=tmp_path / "out.txt",
+        port=port,
     ) as gunicorn:
         entries = gunicorn.wait_for(
             lambda e: len(starts(e)) >= 2, timeout=60, what="two worker starts"
@@ -104,7 +108,9 @@ def test_gunicorn_starts_one_engine_per_worker_and_none_in_the_master(
         gunicorn.send(signal.SIGTERM)
         assert gunicorn.wait_exit(30) == 0
     entries = gunicorn.entries()
-    assert [e for e in entries if e["pid"] == gunicorn.pid and e["event"].startswith("runtime.")] == []
+    assert [
+        e for e in entries if e["pid"] == gunicorn.pid and e["event"].startswith("runtime.")
+    ] == []
     assert len(starts(entries)) == 2
     if preload:  # the hooks stop each worker's engine on the way out
         stopped = {e["pid"] for e in entries if e["event"] == "runtime.stopped"}

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-
 from tasker_contrib_django import conf, enqueue_on_commit, start
 from tasker_contrib_django.transaction import aenqueue_on_commit
 
@@ -38,10 +37,14 @@ class Rollback(Exception):
 def test_rolled_back_atomic_submits_nothing(host: Any) -> None:
     from notes.models import Note
 
-    with pytest.raises(Rollback), transaction.atomic():
-        note = Note.objects.create(text="never")
-        enqueue_on_commit(**REQUEST, context={"note_id": note.pk})
-        raise Rollback
+    def rolled_back() -> None:
+        with transaction.atomic():
+            note = Note.objects.create(text="never")
+            enqueue_on_commit(**REQUEST, context={"note_id": note.pk})
+            raise Rollback
+
+    with pytest.raises(Rollback):
+        rolled_back()
     assert tasks(host) == []
     assert Note.objects.count() == 0
 
@@ -64,11 +67,15 @@ def test_committed_atomic_submits_exactly_once_after_the_commit(host: Any) -> No
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_savepoint_drops_only_its_own_submission(host: Any) -> None:
-    with transaction.atomic():
-        enqueue_on_commit(**REQUEST, context={"which": "outer"})
-        with pytest.raises(Rollback), transaction.atomic():
+    def inner_rolled_back() -> None:
+        with transaction.atomic():
             enqueue_on_commit(**REQUEST, context={"which": "inner"})
             raise Rollback
+
+    with transaction.atomic():
+        enqueue_on_commit(**REQUEST, context={"which": "outer"})
+        with pytest.raises(Rollback):
+            inner_rolled_back()
     assert [t.context for t in tasks(host)] == [{"which": "outer"}]
 
 
@@ -100,9 +107,7 @@ def test_async_variant_submits_after_a_commit_and_never_after_a_rollback(
         await asyncio.sleep(0.2)
         assert seen == []  # not before the end of the transaction
         error = None if commit else Rollback()
-        await sync_to_async(block.__exit__)(
-            None if error is None else Rollback, error, None
-        )
+        await sync_to_async(block.__exit__)(None if error is None else Rollback, error, None)
         if commit:
             await asyncio.wait_for(done.wait(), 10)
         else:

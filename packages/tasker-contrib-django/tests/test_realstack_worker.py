@@ -43,9 +43,14 @@ def django_worker(real_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     host = real_stack.start_host(
         "django",
         lambda h: [
-            sys.executable, str(PROJECT / "manage.py"), "tasker_worker",
-            "--runtime", "worker", "--event-log", str(h.event_log),
-        ],  # fmt: skip
+            sys.executable,
+            str(PROJECT / "manage.py"),
+            "tasker_worker",
+            "--runtime",
+            "worker",
+            "--event-log",
+            str(h.event_log),
+        ],
         templates=[PROJECT / "templates"],
         env=env,
         cwd=home,
@@ -75,9 +80,10 @@ def test_injected_step_writes_a_row_through_the_orm_and_reaches_a_receiver(
     received: list[dict[str, Any]] = []
     while not received and time.monotonic() < deadline:
         received = [
-            e for e in lifecycle(django_worker)
+            e
+            for e in lifecycle(django_worker)
             if e["event"] == "receiver.step_completed" and e["task_uuid"] == out.task_uuid
-        ]  # fmt: skip
+        ]
         time.sleep(0.1)
     assert received, django_worker.log()[-3000:]
     assert received[0]["step"] == "record"

@@ -10,7 +10,6 @@ import pytest
 from django.test import override_settings
 from tasker_contrib_core.events import LIFECYCLE_EVENT_NAMES, TaskerEvent
 from tasker_contrib_core.integration import signal_name
-
 from tasker_contrib_django import conf, signals
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, TransactionTestCase
 from django.test.utils import override_settings
-
 from tasker_contrib_django import enqueue_on_commit
 from tasker_contrib_django.testing import (
     TaskerTestCaseMixin,
@@ -106,7 +105,10 @@ def test_task_views_are_staff_only_by_default(started: Any) -> None:
 def test_task_views_access_setting_and_switch(started: Any) -> None:
     client = Client()
     with override_settings(
-        TASKER_DJANGO={"TASK_VIEWS": True, "TASK_VIEWS_ACCESS": "tasker_contrib_django.access.allow_all"}
+        TASKER_DJANGO={
+            "TASK_VIEWS": True,
+            "TASK_VIEWS_ACCESS": "tasker_contrib_django.access.allow_all",
+        }
     ):
         assert client.get("/tasker/tasks/no-such-task/").status_code == 404
         assert client.get("/tasker/tasks/no-such-task/").json()["error"] != "forbidden"

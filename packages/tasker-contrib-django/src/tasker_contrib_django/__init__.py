@@ -3,7 +3,10 @@
 Two lines in ``settings.py``::
 
     INSTALLED_APPS = [..., "tasker_contrib_django"]
-    TASKER = {"handler_packages": ["orders.workflows"], "template_paths": [BASE_DIR / "orders/tasks"]}
+    TASKER = {
+        "handler_packages": ["orders.workflows"],
+        "template_paths": [BASE_DIR / "orders/tasks"],
+    }
 
 then ``manage.py check`` validates the configuration and templates,
 ``manage.py tasker_worker`` runs the worker, receivers of

@@ -143,9 +143,7 @@ def check_tasker_templates(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         environment=settings.environment,
     )
     for finding in findings:
-        where = ":".join(
-            str(part) for part in (finding.file, finding.line) if part is not None
-        )
+        where = ":".join(str(part) for part in (finding.file, finding.line) if part is not None)
         step = f" step '{finding.step}'" if finding.step else ""
         text = f"{where}{step}: {finding.message} [{finding.code}]"
         if finding.is_error:

@@ -15,7 +15,6 @@ arguments as strings, the way you would type them; a non-zero exit becomes
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,7 +69,7 @@ class CoreCommand(BaseCommand):
         """The context above core's command: where a framework puts what it provides."""
         from tasker_contrib_core.cli import cli
 
-        return click.Context(cli, info_name=os.path.basename(sys.argv[0]) or "manage.py")
+        return click.Context(cli, info_name=Path(sys.argv[0]).name or "manage.py")
 
     def settings_object(self) -> Any:
         try:
@@ -120,7 +119,7 @@ class CoreCommand(BaseCommand):
     # Called by call_command: every argument goes to click untouched.
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         return _PassThroughParser(
-            prog=f"{os.path.basename(prog_name)} {subcommand}",
+            prog=f"{Path(prog_name).name} {subcommand}",
             description=self.help or None,
             add_help=False,
             called_from_command_line=False,
@@ -236,7 +235,7 @@ def worker_parent_context(args: list[str]) -> click.Context:
     from tasker_contrib_core.cli import cli
     from tasker_contrib_core.integration import WORKER_HOST_KEY, WorkerHostFactory
 
-    context = click.Context(cli, info_name=os.path.basename(sys.argv[0]) or "manage.py")
+    context = click.Context(cli, info_name=Path(sys.argv[0]).name or "manage.py")
     context.meta[WORKER_HOST_KEY] = WorkerHostFactory(conf.build_host)
     return context
 
@@ -244,4 +243,8 @@ def worker_parent_context(args: list[str]) -> click.Context:
 __all__ = [
     "AppLayoutCommand",
     "CoreCommand",
-    "project_dir", "core_command", "strip_django_options", "worker_parent_context"]
+    "core_command",
+    "project_dir",
+    "strip_django_options",
+    "worker_parent_context",
+]

@@ -65,9 +65,7 @@ class DjangoOptions:
         if raw is None:
             return cls()
         if not isinstance(raw, Mapping):
-            raise TypeError(
-                f"settings.{OPTIONS_NAME} must be a dict, got {type(raw).__name__}"
-            )
+            raise TypeError(f"settings.{OPTIONS_NAME} must be a dict, got {type(raw).__name__}")
         known = {"TASK_VIEWS", "TASK_VIEWS_ACCESS", "HEALTH_ACCESS", "START_TIMEOUT"}
         unknown = sorted(str(key) for key in raw if str(key).upper() not in known)
         if unknown:
@@ -89,7 +87,7 @@ _settings: TaskerSettings | None = None
 _host: TaskerHost | None = None
 
 
-def raw_settings() -> object:
+def raw_settings() -> Any:
     """``settings.TASKER`` as written (None when absent)."""
     from django.conf import settings
 

@@ -51,7 +51,9 @@ def ready(request: HttpRequest) -> JsonResponse:
 def _task_views_gate(request: HttpRequest) -> JsonResponse | None:
     options = conf.options()
     if not options.task_views:
-        return JsonResponse({"error": "task views are off (TASKER_DJANGO['TASK_VIEWS'])"}, status=404)
+        return JsonResponse(
+            {"error": "task views are off (TASKER_DJANGO['TASK_VIEWS'])"}, status=404
+        )
     check = resolve_access(options.task_views_access, setting="TASK_VIEWS_ACCESS")
     return None if check(request) else _forbidden()
 

@@ -36,7 +36,6 @@ def main() -> None:
 
     import psycopg
     from tasker_contrib_core.client import TaskRequest
-
     from tasker_contrib_django import start
 
     sampler = psycopg.connect(os.environ["TEST_DJANGO_DB_URL"], autocommit=True)

@@ -6,9 +6,9 @@ import os
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from tasker_contrib_django import enqueue_on_commit
 
 from notes.models import Note
-from tasker_contrib_django import enqueue_on_commit
 
 
 @csrf_exempt

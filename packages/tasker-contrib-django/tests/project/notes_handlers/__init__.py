@@ -19,7 +19,5 @@ class RecordNote(StepHandler):  # type: ignore[misc]
 
         note_id = context.get_input("note_id")
         row = Note.objects.create(text=f"recorded {note_id}", source="handler")
-        record_lifecycle(
-            "handler.wrote_row", row_id=row.pk, thread=threading.current_thread().name
-        )
+        record_lifecycle("handler.wrote_row", row_id=row.pk, thread=threading.current_thread().name)
         return self.success({"row_id": row.pk, "note_id": note_id})

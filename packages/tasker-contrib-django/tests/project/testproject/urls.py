@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.urls import include, path
-
 from notes import views
 
 urlpatterns = [

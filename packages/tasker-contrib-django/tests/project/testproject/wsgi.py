@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
 
-from tasker_contrib_django.wsgi import get_wsgi_application  # noqa: E402
+from tasker_contrib_django.wsgi import get_wsgi_application
 
 application = get_wsgi_application()

@@ -1,4 +1,4 @@
-"""``manage.py tasker_install [--app LABEL]``: core's ``tasker-contrib install`` for a Django project.
+"""``manage.py tasker_install [--app LABEL]``: core's ``tasker-contrib install`` for Django.
 
 With ``--app orders`` the handlers package and the task templates go into
 that installed app (``orders/workflows/``, ``orders/tasks/``); the engine
