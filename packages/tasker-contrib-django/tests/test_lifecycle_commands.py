@@ -21,6 +21,7 @@ COMMANDS = {
     "shell -c": ["shell", "-c", "import tasker_contrib_django; print('shell ran')"],
     "collectstatic": ["collectstatic", "--noinput"],
     "makemigrations --check": ["makemigrations", "--check", "--dry-run"],
+    "test": ["test", "notes", "--noinput"],
 }
 
 

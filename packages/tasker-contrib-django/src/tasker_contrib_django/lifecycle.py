@@ -18,8 +18,8 @@ the process that serves it.
 
 from __future__ import annotations
 
-import atexit
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from tasker_contrib_core.integration import process_role, record_lifecycle
@@ -74,15 +74,35 @@ def should_start_eagerly() -> bool:
 
 
 def start_eagerly(where: str) -> None:
-    """Start now and stop at interpreter exit (runserver has no stop hook of its own)."""
+    """Start now; under runserver also stop when the process exits (it has no stop hook)."""
     role = process_role()
     record_lifecycle("django.eager_start", where=where, program=role.program, command=role.command)
     start()
     if role.command in ("runserver", "runserver_plus"):
-        # A code change makes the reloader child exit (status 3) through
-        # sys.exit; stopping here lets the engine shut down before the next
-        # child starts its own.
-        atexit.register(stop)
+        stop_when_main_thread_ends()
+
+
+def stop_when_main_thread_ends() -> None:
+    """Stop the engine (bounded) once the main thread finished, before the interpreter exits.
+
+    A code change makes runserver's reloader child leave through ``sys.exit(3)``
+    and Ctrl-C ends ``--noreload``; stopping then lets the engine shut down
+    before the next child starts its own. Not ``atexit``: Python 3.12 refuses
+    to start threads there, and a bounded stop needs one. A non-daemon thread
+    waiting for the main thread runs while the interpreter waits for
+    non-daemon threads, when threads may still be started (Python 3.12.0 and
+    3.12.1 refuse even then, gh-113964: the process exits without the clean
+    stop, its engine threads die with it).
+    """
+
+    def wait_then_stop() -> None:
+        threading.main_thread().join()
+        try:
+            stop()
+        except RuntimeError as exc:  # Python 3.12.0/3.12.1 at shutdown
+            logger.warning("Tasker not stopped before the process exited: %s", exc)
+
+    threading.Thread(target=wait_then_stop, name="tasker-contrib-exit-stop", daemon=False).start()
 
 
 __all__ = ["astart", "astop", "should_start_eagerly", "start", "start_eagerly", "stop"]
