@@ -17,8 +17,6 @@ from tasker_contrib_django.testing import (
     wait_for_task,
 )
 
-pytest_plugins = ["tasker_contrib_django.testing.pytest_plugin"]
-
 REQUEST = {"name": "record_note", "namespace": "notes", "version": "1.0.0"}
 
 

@@ -10,8 +10,8 @@ Everything from :mod:`tasker_contrib_core.testing` is available here
   local engine in ``self.tasker``, the events its signals carried in
   ``self.tasker_events``, :meth:`~TaskerTestCaseMixin.wait_for_task`;
 * :func:`wait_for_task` and :class:`SignalRecorder` for any test;
-* pytest fixtures (plugin ``tasker_contrib_django.testing.pytest_plugin``,
-  needs pytest-django: ``pip install tasker-contrib-django[testing]``):
+* pytest fixtures (plugin ``tasker_contrib_django``, loaded on its own; they
+  need pytest-django: ``pip install tasker-contrib-django[testing]``):
   ``tasker_host``, ``tasker_signals``.
 
 Toolkit names load on first access, like core's.

@@ -1,8 +1,8 @@
 """pytest fixtures for Django projects running Tasker (needs pytest-django).
 
-Not loaded automatically (pytest-django decides when Django is configured);
-enable it in ``conftest.py``: ``pytest_plugins = ["tasker_contrib_django.testing.pytest_plugin"]``.
-Core's fixtures (``step_context``, ``tasker_run``, ``tasker_events``) load on
+Loaded through the ``pytest11`` entry point ``tasker_contrib_django``; at load
+time it imports pytest only (Django and the runtime load when a fixture runs;
+disable it with ``-p no:tasker_contrib_django``). Core's fixtures (``step_context``, ``tasker_run``, ``tasker_events``) load on
 their own through core's plugin.
 
 ``tasker_host``
