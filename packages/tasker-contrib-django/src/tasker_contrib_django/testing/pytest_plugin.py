@@ -1,9 +1,10 @@
 """pytest fixtures for Django projects running Tasker (needs pytest-django).
 
-Loaded through the ``pytest11`` entry point ``tasker_contrib_django``; at load
-time it imports pytest only (Django and the runtime load when a fixture runs;
-disable it with ``-p no:tasker_contrib_django``). Core's fixtures (``step_context``, ``tasker_run``, ``tasker_events``) load on
-their own through core's plugin.
+Loaded through the ``pytest11`` entry point ``tasker_contrib_django``; at
+load time it imports pytest only (Django and the runtime load when a fixture
+runs; disable it with ``-p no:tasker_contrib_django``). Core's fixtures
+(``step_context``, ``tasker_run``, ``tasker_events``) load on their own
+through core's plugin.
 
 ``tasker_host``
     This process's host on the local runtime (``settings.TASKER`` plus
