@@ -13,6 +13,7 @@ those, and each Python runs with the newest framework version it supports.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,41 @@ class MatrixEntry:
     def session_id(self) -> str:
         pins = ", ".join(f"{name}={version}" for name, version in self.pins)
         return f"{self.package}, {pins}, python={self.python}"
+
+    @property
+    def session_name(self) -> str:
+        """The name nox gives the session, and the key of its recorded result."""
+        return f"matrix({self.session_id})"
+
+
+@dataclass(frozen=True)
+class LowestTarget:
+    """One package's tests with the lowest versions its ``>=`` bounds allow."""
+
+    package: str
+    distribution: str
+    python: str  # the oldest claimed Python: old releases may lack wheels for new ones
+
+    @property
+    def session_name(self) -> str:
+        return f"lowest({self.package})"
+
+
+def compat_tables(root: Path) -> list[tuple[str, dict[str, object]]]:
+    """(distribution, compat table) for every package under packages/ that has one."""
+    tables = []
+    for pyproject in sorted(root.glob("packages/*/pyproject.toml")):
+        compat = read_compat(pyproject)
+        if compat:
+            tables.append((pyproject.parent.name, compat))
+    return tables
+
+
+def lowest_targets(root: Path) -> list[LowestTarget]:
+    return [
+        LowestTarget(str(compat["package"]), distribution, str(compat["python"][0]))  # type: ignore[index]
+        for distribution, compat in compat_tables(root)
+    ]
 
 
 def read_compat(pyproject: Path) -> dict[str, object]:
@@ -83,12 +119,8 @@ def _newest_for(
 
 def matrix_entries(root: Path) -> list[MatrixEntry]:
     entries: list[MatrixEntry] = []
-    for pyproject in sorted(root.glob("packages/*/pyproject.toml")):
-        compat = read_compat(pyproject)
-        if not compat:
-            continue
+    for distribution, compat in compat_tables(root):
         package = str(compat["package"])
-        distribution = pyproject.parent.name
         pythons = [str(v) for v in compat.get("python", [])]  # type: ignore[attr-defined]
         engines = [str(v) for v in compat.get(ENGINE, [])]  # type: ignore[attr-defined]
         frameworks = {
@@ -124,3 +156,53 @@ def matrix_entries(root: Path) -> list[MatrixEntry]:
                 seen.add((python, combo))
                 entries.append(MatrixEntry(package, distribution, python, combo))
     return entries
+
+
+def workspace_distributions(root: Path) -> set[str]:
+    """Names of the distributions built from this repository (sources, not PyPI pins)."""
+    names = set()
+    for pyproject in root.glob("*/*/pyproject.toml"):
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        if "name" in project:
+            names.add(canonical_name(str(project["name"])))
+    return names
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalised project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def direct_requirements(root: Path, distribution: str) -> list[str]:
+    """A package's declared requirements, every extra included, siblings left out.
+
+    Siblings come from the workspace; what the ``lowest`` session proves is every
+    third-party ``>=`` bound.
+    """
+    from packaging.requirements import Requirement
+
+    pyproject = root / "packages" / distribution / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    declared = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        declared += extra
+    siblings = workspace_distributions(root)
+    kept: dict[str, str] = {}
+    for line in declared:
+        requirement = Requirement(line)
+        if canonical_name(requirement.name) not in siblings:
+            kept.setdefault(str(requirement), str(requirement))
+    return list(kept)
+
+
+def sibling_dependencies(root: Path, distribution: str) -> list[str]:
+    """The workspace packages ``distribution`` depends on, as folder names under packages/."""
+    from packaging.requirements import Requirement
+
+    pyproject = root / "packages" / distribution / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    folders = {
+        canonical_name(p.parent.name): p.parent.name for p in root.glob("packages/*/pyproject.toml")
+    }
+    names = [canonical_name(Requirement(line).name) for line in project.get("dependencies", [])]
+    return [folders[name] for name in names if name in folders]

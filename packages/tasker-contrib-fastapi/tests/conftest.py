@@ -28,7 +28,6 @@ def _load(name: str) -> ModuleType:
 
 
 support = _load("support")
-fakes = _load("fakes")
 
 
 @pytest.fixture
@@ -39,8 +38,10 @@ def servers() -> ModuleType:
 
 @pytest.fixture
 def fake() -> ModuleType:
-    """``tests/fakes.py``: runtimes and clients whose behaviour a test decides."""
-    return fakes
+    """Runtimes and clients whose behaviour a test decides (shared test support)."""
+    from tasker_contrib_testsupport import fake_runtime
+
+    return fake_runtime
 
 
 @pytest.fixture

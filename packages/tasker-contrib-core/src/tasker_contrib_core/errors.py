@@ -340,3 +340,33 @@ class UnsafePathError(GenerationError):
             f"refusing to write {path}: {reason}. Generators only write inside the target "
             f"directory {target}; fix the layout option or the path you passed."
         )
+
+
+__all__ = [
+    "ConfigError",
+    "ConfigErrors",
+    "DatabaseUnreachableError",
+    "EngineEnvironmentError",
+    "EngineRunError",
+    "GenerationError",
+    "HandlerFailedError",
+    "HandlerResolutionError",
+    "InvalidNameError",
+    "OrchestrationClientError",
+    "OrchestrationConfigError",
+    "OrchestrationHTTPError",
+    "OrchestrationResponseError",
+    "OrchestrationUnavailableError",
+    "RuntimeForkedError",
+    "RuntimeStartError",
+    "StepNotFoundError",
+    "StepRunNotFoundError",
+    "TaskNotFoundError",
+    "TaskerContribError",
+    "TemplateError",
+    "TemplateFieldError",
+    "TemplateProblem",
+    "TemplateSyntaxError",
+    "TomlSyntaxError",
+    "UnsafePathError",
+]

@@ -185,7 +185,8 @@ def test_missing_required_leaf_is_refused(make_settings: Factory) -> None:
     text = messages(settings)
     assert "common.database.pool.max_connections" in text
     assert "required by the engine" in text
-    assert "'common.database.pool' was set to a non-table value by override" in text
+    assert "key 'common.database.pool' set by override" in text
+    assert "expects an object, got an integer" in text
 
 
 def test_toml_syntax_error_names_file_and_line(make_settings: Factory, config_dir: Files) -> None:

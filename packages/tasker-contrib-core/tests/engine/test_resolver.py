@@ -10,8 +10,8 @@ from textwrap import dedent
 
 import pytest
 from tasker_contrib_core.engine import FakeClock, resolve_handler, run_template
-from tasker_contrib_core.engine.resolver import clear_handler_cache
 from tasker_contrib_core.errors import HandlerResolutionError
+from tasker_contrib_core.handlers import clear_handler_cache
 from tasker_contrib_core.templates.model import TaskTemplate
 from tasker_core import HandlerRegistry, StepContext, StepHandler, StepHandlerResult
 

@@ -49,8 +49,8 @@ def test_ranges_are_well_formed() -> None:
         assert low is not None or high is not None, path
         if low is not None and high is not None:
             assert low <= high, path
-    assert engine_facts.numeric_range("common.database.pool.max_connections") == (1, 1000)
-    assert engine_facts.numeric_range("common.database.url") is None
+    assert engine_facts.NUMERIC_RANGES["common.database.pool.max_connections"] == (1, 1000)
+    assert "common.database.url" not in engine_facts.NUMERIC_RANGES
 
 
 def test_enums_and_environments() -> None:
@@ -102,7 +102,7 @@ def test_placeholder_allowlist_is_exactly_the_engines() -> None:
     ],
 )
 def test_database_url_pattern(url: str, accepted: bool) -> None:
-    assert engine_facts.matches_engine_database_url(url) is accepted
+    assert engine_facts.placeholder_value_ok("DATABASE_URL", url) is accepted
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tasker_contrib_core.config.engine_facts import matches_engine_database_url
+from tasker_contrib_core.config.engine_facts import placeholder_value_ok
 from tasker_contrib_testsupport.postgres import (
     PostgresCluster,
     PostgresNotFoundError,
@@ -83,7 +83,7 @@ def test_cluster_listens_on_loopback_with_a_private_socket(
 def test_postgres_url_is_a_fresh_database_the_engine_accepts(
     postgres_url: str, postgres_cluster: PostgresCluster
 ) -> None:
-    assert matches_engine_database_url(postgres_url), postgres_url
+    assert placeholder_value_ok("DATABASE_URL", postgres_url), postgres_url
     result = _psql_over_tcp(
         postgres_cluster,
         postgres_url,

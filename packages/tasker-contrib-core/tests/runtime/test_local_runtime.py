@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from tasker_contrib_core.client import TaskRequest, TaskResponse
 from tasker_contrib_core.config import TaskerSettings
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.errors import (
     OrchestrationHTTPError,
     OrchestrationUnavailableError,
 )
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.runtime import LocalRuntime
 
 REPO = Path(__file__).resolve().parents[4]

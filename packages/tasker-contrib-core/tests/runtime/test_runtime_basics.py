@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from tasker_contrib_core.config import TaskerSettings
-from tasker_contrib_core.engine.events import TaskerEvent
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.runtime import (
     LocalRuntime,
     Runtime,

@@ -86,7 +86,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project
     monkeypatch.syspath_prepend(str(root))
     yield Project(root, layout)
     _forget_modules(top)
-    from tasker_contrib_core.engine.resolver import clear_handler_cache
+    from tasker_contrib_core.handlers import clear_handler_cache
 
     clear_handler_cache()
 

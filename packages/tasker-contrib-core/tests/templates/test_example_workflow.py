@@ -56,7 +56,7 @@ class Walk:
     """Runs the example's handlers in orchestration order with worker-shaped contexts."""
 
     def __init__(self, template: TaskTemplate, task_context: dict[str, Any]) -> None:
-        from tasker_contrib_core.engine.resolver import resolve_handler
+        from tasker_contrib_core.handlers import resolve_handler
 
         self.template = template
         self.task_context = task_context

@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from tasker_contrib_core.engine.events import TaskerEvent
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.testing import EventRecorder
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)

@@ -1,7 +1,8 @@
-"""Core's internal helpers: no compatibility promise, never imported by framework packages.
+"""Helpers shared by core's own modules; not part of the public surface.
 
-What framework packages may use of them is re-exported, documented and
-versioned by :mod:`tasker_contrib_core.integration`.
+No compatibility promise, never imported by framework packages: what they
+may use of these is re-exported, documented and versioned by
+:mod:`tasker_contrib_core.integration`.
 """
 
 from __future__ import annotations

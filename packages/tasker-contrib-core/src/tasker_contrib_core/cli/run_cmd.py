@@ -6,6 +6,10 @@ output piped it prints one line per step outcome instead, and ``--json``
 prints only the run result. Exit codes: 0 the task completed, 1 it failed or
 the template/context/handlers are invalid, 2 usage error.
 
+``--parity`` (a development tool) then replays each executed step on the real
+worker and reports differences; see :mod:`tasker_contrib_core.cli.run_parity`.
+With it, the exit code is 1 when any step differs for an unexplained reason.
+
 The engine (and with it ``tasker_core``) is imported only when a run starts,
 so ``tasker-contrib run --help`` stays fast and quiet.
 """
@@ -75,6 +79,11 @@ def read_context(raw: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise TaskerContribError(
             f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise TaskerContribError(
+            f"{where} is nested too deeply to read (the engine accepts at most 128 levels); "
+            "flatten the context"
         ) from None
     if not isinstance(data, dict):
         raise TaskerContribError(
@@ -292,6 +301,18 @@ def _print_summary(console: Console, result: TaskRunResult) -> None:
     is_flag=True,
     help="Do not check the context against the template's input_schema first.",
 )
+@click.option(
+    "--parity",
+    is_flag=True,
+    help="Then replay each executed step on the real worker and report differences "
+    "(needs DATABASE_URL with tasker-core's schema and the realstack folder).",
+)
+@click.option(
+    "--realstack-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding inject_step.py for --parity (default: $TASKER_REALSTACK_DIR).",
+)
 def run(
     *,
     template: Path,
@@ -303,6 +324,8 @@ def run(
     fail_specs: tuple[str, ...],
     max_workers: int,
     no_validate: bool,
+    parity: bool,
+    realstack_dir: Path | None,
 ) -> None:
     """Run TEMPLATE once, in-process, with your real handlers (no database needed)."""
     faults = _parse_faults(fail_specs)
@@ -330,9 +353,27 @@ def run(
         stderr.print(f"[red]Error:[/red] {exc}", highlight=False)
         raise SystemExit(1) from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        try:
+            click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        except ValueError:
+            stderr.print(
+                "[red]Error:[/red] the run result holds NaN or Infinity (a step returned it), "
+                "which JSON cannot represent; return null or a finite number instead",
+                highlight=False,
+            )
+            raise SystemExit(1) from None
     else:
         _print_summary(stdout, result)
+    if parity:
+        from tasker_contrib_core.cli.run_parity import replay_on_worker
+
+        try:
+            raise SystemExit(
+                replay_on_worker(template, result, packages=packages, realstack_dir=realstack_dir)
+            )
+        except TaskerContribError as exc:
+            stderr.print(f"[red]Error:[/red] {exc}", highlight=False)
+            raise SystemExit(1) from None
     raise SystemExit(0 if result.ok else 1)
 
 

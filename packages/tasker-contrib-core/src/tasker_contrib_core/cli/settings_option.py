@@ -40,6 +40,7 @@ def settings_options(function: F) -> F:
 def load_settings(environment: str | None, config_dir: Path | None) -> Any:
     """The settings for this command, or a clean exit 1 with the configuration error."""
     from tasker_contrib_core.config import TaskerSettings
+    from tasker_contrib_core.config.layers import user_toml_layers
 
     context = click.get_current_context(silent=True)
     provided = context.find_object(TaskerSettings) if context is not None else None
@@ -50,14 +51,19 @@ def load_settings(environment: str | None, config_dir: Path | None) -> Any:
                 updates["environment"] = environment
             if config_dir:
                 updates["config_dir"] = config_dir
-            return provided.model_copy(update=updates) if updates else provided
-        environ = dict(os.environ)
-        if environment:
-            environ.pop("TASKER_ENVIRONMENT", None)
-            environ["TASKER_ENV"] = environment
-        if config_dir:
-            environ["TASKER_CONFIG_DIR"] = str(config_dir)
-        return TaskerSettings(_environ=environ)
+            settings = provided.model_copy(update=updates) if updates else provided
+        else:
+            environ = dict(os.environ)
+            if environment:
+                environ.pop("TASKER_ENVIRONMENT", None)
+                environ["TASKER_ENV"] = environment
+            if config_dir:
+                environ["TASKER_CONFIG_DIR"] = str(config_dir)
+            settings = TaskerSettings(_environ=environ)
+        # Every command reads the user's TOML files here first, so an unreadable or
+        # malformed file is reported the same way (file and line) by all of them.
+        user_toml_layers(settings.config_dir, settings.environment)
+        return settings
     except ConfigError as exc:
         fail(str(exc))
 

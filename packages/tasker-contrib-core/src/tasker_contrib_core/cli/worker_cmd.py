@@ -136,7 +136,7 @@ def importable_from_cwd() -> None:
 )
 @click.option(
     "--check-interval",
-    type=float,
+    type=click.FloatRange(min=0.05, max=3600),
     default=5.0,
     show_default=True,
     help="Seconds between health checks; the command exits 1 if the runtime dies.",

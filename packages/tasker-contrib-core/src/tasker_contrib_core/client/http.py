@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -43,6 +44,7 @@ from tasker_contrib_core.errors import (
     OrchestrationHTTPError,
     OrchestrationUnavailableError,
 )
+from tasker_contrib_core.states import TaskState
 
 if TYPE_CHECKING:
     from tasker_contrib_core.config.settings import TaskerSettings
@@ -164,15 +166,45 @@ def _is_cancel_already_done(error: OrchestrationHTTPError) -> bool:
     return error.status_code == 400 and error.attempts > 1
 
 
-class OrchestrationClient:
-    """Blocking client; safe to share between threads (one connection pool).
+#: A call an operation asks its client to make, and the operation itself: it
+#: yields calls, receives their answers (or has their errors thrown in) and
+#: returns its result. The sync and async clients drive the same operations.
+_Call: TypeAlias = "tuple[RequestSpec, TypeAdapter[Any]]"
+_Operation: TypeAlias = "Generator[_Call, Any, T]"
 
-    Use it as a context manager, or call :meth:`close`, to release the pool.
-    ``transport`` is for tests and custom networking (``httpx.MockTransport``,
-    a proxy transport); ``http_client`` lends an existing ``httpx.Client``
-    (its pool, proxies and event hooks are used; our headers and timeout are
-    sent with each request), which is then not closed by :meth:`close`.
-    """
+
+def _list_tasks(
+    limit: int, offset: int, namespace: str | None, status: str | None
+) -> _Operation[TaskListResponse]:
+    window = endpoints.list_window(limit, offset)
+    pages: list[TaskListResponse] = []
+    for page in window.pages:
+        spec = endpoints.list_tasks_page(page, limit, namespace=namespace, status=status)
+        pages.append((yield spec, _TASK_LIST))
+    return _merge_pages(window, pages)
+
+
+def _cancel_task(task_uuid: str) -> _Operation[TaskResponse]:
+    try:
+        cancelled: TaskResponse = yield endpoints.cancel_task(task_uuid), _TASK
+    except OrchestrationHTTPError as exc:
+        if _is_cancel_already_done(exc):
+            task: TaskResponse = yield endpoints.get_task(task_uuid), _TASK
+            if task.status == TaskState.CANCELLED:
+                return task
+        raise
+    return cancelled
+
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+ClientT = TypeVar("ClientT", bound="_ClientBase[Any, Any]")
+
+
+class _ClientBase(Generic[HttpT, TransportT]):
+    """What both clients hold: the checked URL, the headers sent, the retry policy, the pool."""
+
+    _http_type: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -183,8 +215,8 @@ class OrchestrationClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        transport: TransportT | None = None,
+        http_client: HttpT | None = None,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
         self.api_key_header = api_key_header
@@ -193,17 +225,82 @@ class OrchestrationClient:
         sent_headers = _headers(api_key, api_key_header, headers)
         # A lent client keeps its own defaults; ours are sent with each request.
         self._per_request = _per_request(http_client, sent_headers, timeout)
-        self._http = http_client or httpx.Client(
+        self._http: HttpT = http_client or self._http_type(
             headers=sent_headers, timeout=_timeout(timeout), transport=transport
         )
 
     @classmethod
-    def from_settings(cls, settings: TaskerSettings, **overrides: Any) -> OrchestrationClient:
+    def from_settings(cls: type[ClientT], settings: TaskerSettings, **overrides: Any) -> ClientT:
         """Build from ``settings.orchestration_url`` and ``settings.api_key``."""
         return cls(**{**_settings_kwargs(settings), **overrides})
 
     def __repr__(self) -> str:
-        return f"OrchestrationClient(base_url={self.base_url!r})"
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+def _request_kwargs(client: _ClientBase[Any, Any], spec: RequestSpec) -> dict[str, Any]:
+    return {"params": spec.params, "json": spec.json, **client._per_request}
+
+
+@dataclass(frozen=True)
+class _Pause:
+    """The exchange asks its driver to release ``response`` (if any) and sleep."""
+
+    seconds: float
+    response: httpx.Response | None = None
+
+
+#: What an exchange asks of its driver: send the request again, or pause.
+_Action: TypeAlias = "_Pause | None"
+#: What a driver answers after sending: the response, or the transport error.
+_Outcome: TypeAlias = "httpx.Response | httpx.TransportError | None"
+
+
+def _exchange(
+    client: _ClientBase[Any, Any],
+    spec: RequestSpec,
+    adapter: TypeAdapter[T],
+) -> Generator[_Action, _Outcome, T]:
+    """The one request/retry path of both clients, free of I/O.
+
+    It yields ``None`` to ask for the request to be sent (and receives the
+    response or the ``httpx.TransportError``), or a :class:`_Pause` to ask
+    for a sleep; it returns the decoded body or raises the documented error.
+    The sync and async clients only differ in how they send and sleep.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        outcome = yield None
+        if isinstance(outcome, httpx.TransportError):
+            if spec.idempotent and client.retry.should_retry_error(outcome, attempt):
+                delay = client.retry.delay(attempt)
+                _log_retry(spec, attempt, delay, type(outcome).__name__)
+                yield _Pause(delay)
+                continue
+            url = f"{client.base_url}{spec.path}"
+            raise _unavailable(spec, url, outcome, attempt) from outcome
+        assert outcome is not None
+        if spec.idempotent and client.retry.should_retry_status(outcome.status_code, attempt):
+            delay = client.retry.delay(attempt, retry_after_seconds(outcome))
+            _log_retry(spec, attempt, delay, f"HTTP {outcome.status_code}")
+            yield _Pause(delay, outcome)
+            continue
+        raise_for_status(outcome, spec, attempts=attempt, api_key_header=client.api_key_header)
+        return decode(outcome, spec, adapter)
+
+
+class OrchestrationClient(_ClientBase[httpx.Client, httpx.BaseTransport]):
+    """Blocking client; safe to share between threads (one connection pool).
+
+    Use it as a context manager, or call :meth:`close`, to release the pool.
+    ``transport`` is for tests and custom networking (``httpx.MockTransport``,
+    a proxy transport); ``http_client`` lends an existing ``httpx.Client``
+    (its pool, proxies and event hooks are used; our headers and timeout are
+    sent with each request), which is then not closed by :meth:`close`.
+    """
+
+    _http_type = httpx.Client
 
     def __enter__(self) -> OrchestrationClient:
         return self
@@ -223,33 +320,25 @@ class OrchestrationClient:
 
     def _call(self, spec: RequestSpec, adapter: TypeAdapter[T]) -> T:
         _refuse_if_closed(self._http.is_closed, self)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._http.request(
-                    spec.method,
-                    self.base_url + spec.path,
-                    params=spec.params,
-                    json=spec.json,
-                    **self._per_request,
-                )
-            except httpx.TransportError as exc:
-                if spec.idempotent and self.retry.should_retry_error(exc, attempt):
-                    delay = self.retry.delay(attempt)
-                    _log_retry(spec, attempt, delay, type(exc).__name__)
-                    time.sleep(delay)
+        exchange = _exchange(self, spec, adapter)
+        outcome: _Outcome = None
+        try:
+            while True:
+                action = exchange.send(outcome)
+                outcome = None
+                if isinstance(action, _Pause):
+                    if action.response is not None:
+                        action.response.close()
+                    time.sleep(action.seconds)
                     continue
-                url = f"{self.base_url}{spec.path}"
-                raise _unavailable(spec, url, exc, attempt) from exc
-            if spec.idempotent and self.retry.should_retry_status(response.status_code, attempt):
-                delay = self.retry.delay(attempt, retry_after_seconds(response))
-                _log_retry(spec, attempt, delay, f"HTTP {response.status_code}")
-                response.close()
-                time.sleep(delay)
-                continue
-            raise_for_status(response, spec, attempts=attempt, api_key_header=self.api_key_header)
-            return decode(response, spec, adapter)
+                try:
+                    outcome = self._http.request(
+                        spec.method, self.base_url + spec.path, **_request_kwargs(self, spec)
+                    )
+                except httpx.TransportError as exc:
+                    outcome = exc
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     def create_task(self, request: TaskRequest) -> TaskResponse:
         """``POST /v1/tasks``; never retried automatically."""
@@ -268,26 +357,25 @@ class OrchestrationClient:
         status: str | None = None,
     ) -> TaskListResponse:
         """``GET /v1/tasks``; ``pagination`` is the server's page holding ``offset``."""
-        window = endpoints.list_window(limit, offset)
-        pages = [
-            self._call(
-                endpoints.list_tasks_page(page, limit, namespace=namespace, status=status),
-                _TASK_LIST,
-            )
-            for page in window.pages
-        ]
-        return _merge_pages(window, pages)
+        return self._perform(_list_tasks(limit, offset, namespace, status))
 
     def cancel_task(self, task_uuid: str) -> TaskResponse:
         """``DELETE /v1/tasks/{uuid}``; answers the task, now ``cancelled``."""
+        return self._perform(_cancel_task(task_uuid))
+
+    def _perform(self, operation: _Operation[T]) -> T:
+        """Drive a multi-call operation: each call it asks for goes through :meth:`_call`."""
         try:
-            return self._call(endpoints.cancel_task(task_uuid), _TASK)
-        except OrchestrationHTTPError as exc:
-            if _is_cancel_already_done(exc):
-                task = self.get_task(task_uuid)
-                if task.status == "cancelled":
-                    return task
-            raise
+            call = next(operation)
+            while True:
+                try:
+                    answer = self._call(*call)
+                except OrchestrationClientError as exc:
+                    call = operation.throw(exc)
+                else:
+                    call = operation.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     def list_task_steps(self, task_uuid: str) -> list[StepResponse]:
         """``GET /v1/tasks/{uuid}/workflow_steps``."""
@@ -306,43 +394,15 @@ class OrchestrationClient:
         return self._call(endpoints.health(), _HEALTH)
 
 
-class AsyncOrchestrationClient:
+class AsyncOrchestrationClient(_ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """Non-blocking twin of :class:`OrchestrationClient` (asyncio or trio, via anyio).
 
     Use it with ``async with``, or await :meth:`aclose`. One instance can serve
-    many concurrent requests of one event loop.
+    many concurrent requests of one event loop. Takes the same arguments, with
+    ``httpx.AsyncClient`` / async transports.
     """
 
-    def __init__(
-        self,
-        base_url: str | None,
-        *,
-        api_key: str | SecretStr | None = None,
-        api_key_header: str = DEFAULT_API_KEY_HEADER,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self.base_url = _checked_base_url(base_url)
-        self.api_key_header = api_key_header
-        self.retry = retry or RetryPolicy()
-        self._owns_http = http_client is None
-        sent_headers = _headers(api_key, api_key_header, headers)
-        # A lent client keeps its own defaults; ours are sent with each request.
-        self._per_request = _per_request(http_client, sent_headers, timeout)
-        self._http = http_client or httpx.AsyncClient(
-            headers=sent_headers, timeout=_timeout(timeout), transport=transport
-        )
-
-    @classmethod
-    def from_settings(cls, settings: TaskerSettings, **overrides: Any) -> AsyncOrchestrationClient:
-        """Build from ``settings.orchestration_url`` and ``settings.api_key``."""
-        return cls(**{**_settings_kwargs(settings), **overrides})
-
-    def __repr__(self) -> str:
-        return f"AsyncOrchestrationClient(base_url={self.base_url!r})"
+    _http_type = httpx.AsyncClient
 
     async def __aenter__(self) -> AsyncOrchestrationClient:
         return self
@@ -362,33 +422,25 @@ class AsyncOrchestrationClient:
 
     async def _call(self, spec: RequestSpec, adapter: TypeAdapter[T]) -> T:
         _refuse_if_closed(self._http.is_closed, self)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = await self._http.request(
-                    spec.method,
-                    self.base_url + spec.path,
-                    params=spec.params,
-                    json=spec.json,
-                    **self._per_request,
-                )
-            except httpx.TransportError as exc:
-                if spec.idempotent and self.retry.should_retry_error(exc, attempt):
-                    delay = self.retry.delay(attempt)
-                    _log_retry(spec, attempt, delay, type(exc).__name__)
-                    await anyio.sleep(delay)
+        exchange = _exchange(self, spec, adapter)
+        outcome: _Outcome = None
+        try:
+            while True:
+                action = exchange.send(outcome)
+                outcome = None
+                if isinstance(action, _Pause):
+                    if action.response is not None:
+                        await action.response.aclose()
+                    await anyio.sleep(action.seconds)
                     continue
-                url = f"{self.base_url}{spec.path}"
-                raise _unavailable(spec, url, exc, attempt) from exc
-            if spec.idempotent and self.retry.should_retry_status(response.status_code, attempt):
-                delay = self.retry.delay(attempt, retry_after_seconds(response))
-                _log_retry(spec, attempt, delay, f"HTTP {response.status_code}")
-                await response.aclose()
-                await anyio.sleep(delay)
-                continue
-            raise_for_status(response, spec, attempts=attempt, api_key_header=self.api_key_header)
-            return decode(response, spec, adapter)
+                try:
+                    outcome = await self._http.request(
+                        spec.method, self.base_url + spec.path, **_request_kwargs(self, spec)
+                    )
+                except httpx.TransportError as exc:
+                    outcome = exc
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     async def create_task(self, request: TaskRequest) -> TaskResponse:
         """``POST /v1/tasks``; never retried automatically."""
@@ -407,26 +459,25 @@ class AsyncOrchestrationClient:
         status: str | None = None,
     ) -> TaskListResponse:
         """``GET /v1/tasks``; ``pagination`` is the server's page holding ``offset``."""
-        window = endpoints.list_window(limit, offset)
-        pages = [
-            await self._call(
-                endpoints.list_tasks_page(page, limit, namespace=namespace, status=status),
-                _TASK_LIST,
-            )
-            for page in window.pages
-        ]
-        return _merge_pages(window, pages)
+        return await self._perform(_list_tasks(limit, offset, namespace, status))
 
     async def cancel_task(self, task_uuid: str) -> TaskResponse:
         """``DELETE /v1/tasks/{uuid}``; answers the task, now ``cancelled``."""
+        return await self._perform(_cancel_task(task_uuid))
+
+    async def _perform(self, operation: _Operation[T]) -> T:
+        """Drive a multi-call operation: each call it asks for goes through :meth:`_call`."""
         try:
-            return await self._call(endpoints.cancel_task(task_uuid), _TASK)
-        except OrchestrationHTTPError as exc:
-            if _is_cancel_already_done(exc):
-                task = await self.get_task(task_uuid)
-                if task.status == "cancelled":
-                    return task
-            raise
+            call = next(operation)
+            while True:
+                try:
+                    answer = await self._call(*call)
+                except OrchestrationClientError as exc:
+                    call = operation.throw(exc)
+                else:
+                    call = operation.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
     async def list_task_steps(self, task_uuid: str) -> list[StepResponse]:
         """``GET /v1/tasks/{uuid}/workflow_steps``."""

@@ -27,40 +27,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from tasker_contrib_core.states import TERMINAL_TASK_STATES, StepState, TaskState
+
 #: Task states reported in ``TaskResponse.status`` (upstream ``TaskState``).
-TaskStatus = Literal[
-    "pending",
-    "initializing",
-    "enqueuing_steps",
-    "steps_in_process",
-    "evaluating_results",
-    "waiting_for_dependencies",
-    "waiting_for_retry",
-    "blocked_by_failures",
-    "complete",
-    "error",
-    "cancelled",
-    "resolved_manually",
-]
+TaskStatus = TaskState
 
 #: Task states after which nothing more will happen without an operator.
-TERMINAL_TASK_STATUSES: frozenset[str] = frozenset(
-    {"complete", "error", "cancelled", "resolved_manually"}
-)
-
-#: Step states reported in ``current_state`` (upstream ``WorkflowStepState``).
-StepState = Literal[
-    "pending",
-    "enqueued",
-    "in_progress",
-    "enqueued_for_orchestration",
-    "enqueued_as_error_for_orchestration",
-    "waiting_for_retry",
-    "complete",
-    "error",
-    "cancelled",
-    "resolved_manually",
-]
+TERMINAL_TASK_STATUSES: frozenset[str] = frozenset(TERMINAL_TASK_STATES)
 
 #: Values of ``TaskResponse.execution_status`` (upstream ``ExecutionStatus``).
 ExecutionStatus = Literal[

@@ -9,7 +9,6 @@ from tasker_contrib_core.config.effective import (
     ConfigReport,
     EffectiveConfig,
     ExplainedValue,
-    Provenance,
     TaskerConfigWarning,
 )
 from tasker_contrib_core.config.engine_models import (
@@ -26,6 +25,7 @@ from tasker_contrib_core.config.engine_models import (
 from tasker_contrib_core.config.layers import LAYER_ORDER
 from tasker_contrib_core.config.masking import mask_table, mask_url
 from tasker_contrib_core.config.merge import deep_merge
+from tasker_contrib_core.config.provenance import Provenance
 from tasker_contrib_core.config.settings import EventBridgeOptions, TaskerSettings
 
 __all__ = [

@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tasker_contrib_core.config.inputs import ConfigInputs
 from tasker_contrib_core.config.layers import Layer, collect_layers
 from tasker_contrib_core.config.masking import mask_value
 from tasker_contrib_core.config.merge import Table, deep_merge, iter_leaves
+from tasker_contrib_core.config.provenance import Provenance
 from tasker_contrib_core.config.validation import validate_table
 from tasker_contrib_core.errors import ConfigError, ConfigErrors
-
-if TYPE_CHECKING:
-    from tasker_contrib_core.config.settings import TaskerSettings
 
 
 class TaskerConfigWarning(UserWarning):
     """A configuration value was accepted but changed or is suspicious."""
-
-
-@dataclass(frozen=True)
-class Provenance:
-    layer: str
-    source: str
 
 
 @dataclass
@@ -76,7 +69,7 @@ def merge_layers(layers: list[Layer]) -> tuple[Table, dict[str, Provenance]]:
     return table, {path: where for path, where in provenance.items() if path in live}
 
 
-def resolve(settings: TaskerSettings) -> EffectiveConfig:
+def resolve(settings: ConfigInputs) -> EffectiveConfig:
     """Merge and validate without raising; the report carries any problems."""
     report = ConfigReport()
     try:
@@ -93,7 +86,7 @@ def resolve(settings: TaskerSettings) -> EffectiveConfig:
     return EffectiveConfig(table, provenance, report)
 
 
-def build_effective_config(settings: TaskerSettings) -> EffectiveConfig:
+def build_effective_config(settings: ConfigInputs) -> EffectiveConfig:
     effective = resolve(settings)
     for note in effective.report.warnings:
         warnings.warn(note, TaskerConfigWarning, stacklevel=3)
@@ -102,11 +95,11 @@ def build_effective_config(settings: TaskerSettings) -> EffectiveConfig:
     return effective
 
 
-def check_settings(settings: TaskerSettings) -> ConfigReport:
+def check_settings(settings: ConfigInputs) -> ConfigReport:
     return resolve(settings).report
 
 
-def explain_settings(settings: TaskerSettings) -> list[ExplainedValue]:
+def explain_settings(settings: ConfigInputs) -> list[ExplainedValue]:
     effective = resolve(settings)
     return [
         ExplainedValue(path, mask_value(path, value), where.layer, where.source)

@@ -50,10 +50,8 @@ import re
 from collections.abc import Iterable
 
 __all__ = [
-    "DATABASE_URL_PATTERN",
     "ENUM_VALUES",
     "ENVIRONMENTS",
-    "IGNORED_UPSTREAM_KEYS",
     "LENGTH_RANGES",
     "NUMERIC_RANGES",
     "OPTIONAL_TABLE_REQUIRED_LEAVES",
@@ -61,10 +59,7 @@ __all__ = [
     "PLACEHOLDER_VALUE_PATTERNS",
     "REQUIRED_WORKER_LEAVES",
     "REQUIRED_WORKER_TABLES",
-    "WORKER_CONTEXT_TABLES",
     "is_allowed_placeholder",
-    "matches_engine_database_url",
-    "numeric_range",
     "placeholder_value_ok",
     "required_leaves_under",
 ]
@@ -73,11 +68,6 @@ __all__ = [
 #: (config_loader.rs allow-list pattern) and upstream ships one
 #: ``config/tasker/environments/<name>/`` folder per entry.
 ENVIRONMENTS: tuple[str, ...] = ("test", "development", "production")
-
-#: Top-level tables of a worker-context file. ``common`` is mandatory in
-#: ``TaskerConfig``; ``worker`` is optional there but ``WorkerCore`` refuses to
-#: start without it. ``orchestration`` is ignored by a worker.
-WORKER_CONTEXT_TABLES: tuple[str, ...] = ("common", "worker")
 
 # ---------------------------------------------------------------------------
 # Required leaves
@@ -280,19 +270,13 @@ OPTIONAL_TABLE_REQUIRED_LEAVES: dict[str, frozenset[str]] = {
     ),
 }
 
-#: Keys that appear in upstream's own TOML files but that tasker-py 0.1.8 never
-#: reads (no field in the structs), so setting them changes nothing.
-IGNORED_UPSTREAM_KEYS: frozenset[str] = frozenset(
-    {
-        f"{_CHANNELS}.ffi_dispatch",
-        f"{_EVENT_SYSTEM}.processing.backoff",
-    }
-)
-
 # ---------------------------------------------------------------------------
 # Value rules
 # ---------------------------------------------------------------------------
 
+#: The rules below are data; :mod:`tasker_contrib_core.config.engine_schema` turns
+#: them into the one JSON Schema that enforces them.
+#:
 #: Inclusive bounds enforced by ``#[validate(range(...))]`` in tasker.rs
 #: (``None`` = unbounded). A lower bound of 0 without a validator rule comes
 #: from the field's unsigned type. Violations fail the bootstrap with
@@ -489,10 +473,10 @@ _ID = r"^[a-zA-Z0-9][a-zA-Z0-9\-]{0,63}$"
 #: host of letters, digits, ``.``, ``_`` or ``-`` (no IPv6, no socket path), an
 #: optional port, a database name of letters, digits, ``_`` or ``-``, and an
 #: optional query string.
-DATABASE_URL_PATTERN: str = f"^{_PG_URL_BODY}$"
+_DATABASE_URL_PATTERN = f"^{_PG_URL_BODY}$"
 
 PLACEHOLDER_VALUE_PATTERNS: dict[str, str] = {
-    "DATABASE_URL": DATABASE_URL_PATTERN,
+    "DATABASE_URL": _DATABASE_URL_PATTERN,
     # Empty is allowed: PGMQ then shares the main database.
     "PGMQ_DATABASE_URL": f"^({_PG_URL_BODY})?$",
     "TASKER_ENV": r"^(test|development|production)$",
@@ -545,20 +529,6 @@ def placeholder_value_ok(name: str, value: str) -> bool:
     """
     compiled = _COMPILED.get(name)
     return compiled is not None and compiled.search(value) is not None
-
-
-def matches_engine_database_url(url: str) -> bool:
-    """True when ``url`` passes the engine's ``DATABASE_URL`` pattern.
-
-    Only values substituted from the environment are checked by the engine,
-    but a URL that passes is safe to use either way.
-    """
-    return placeholder_value_ok("DATABASE_URL", url)
-
-
-def numeric_range(path: str) -> tuple[int | float | None, int | float | None] | None:
-    """The engine's inclusive bounds for ``path``, or None when it checks none."""
-    return NUMERIC_RANGES.get(path)
 
 
 def required_leaves_under(prefix: str, leaves: Iterable[str] = REQUIRED_WORKER_LEAVES) -> list[str]:

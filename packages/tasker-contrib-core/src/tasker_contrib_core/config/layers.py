@@ -12,13 +12,10 @@ import functools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from tasker_contrib_core.config.inputs import ConfigInputs
 from tasker_contrib_core.config.merge import Table, deep_merge, iter_leaves, prune_empty, unflatten
 from tasker_contrib_core.config.toml_io import read_toml
-
-if TYPE_CHECKING:
-    from tasker_contrib_core.config.settings import TaskerSettings
 
 BUILTIN = "built-in default"
 BASE_TOML = "base TOML"
@@ -91,7 +88,7 @@ def user_toml_layers(config_dir: Path, environment: str) -> list[Layer]:
     ]
 
 
-def settings_layers(settings: TaskerSettings) -> list[Layer]:
+def settings_layers(settings: ConfigInputs) -> list[Layer]:
     """Engine values given in code and in the environment, as two separate layers."""
     dsl = prune_empty(
         {
@@ -118,7 +115,7 @@ def settings_layers(settings: TaskerSettings) -> list[Layer]:
     ]
 
 
-def overrides_layer(settings: TaskerSettings) -> Layer:
+def overrides_layer(settings: ConfigInputs) -> Layer:
     variable = settings.env_variables.get("overrides")
     via = f" via env var {variable}" if variable else ""
     sources = {path: f"overrides[{path!r}]{via}" for path in settings.overrides}
@@ -131,7 +128,7 @@ def overrides_layer(settings: TaskerSettings) -> Layer:
     return Layer(OVERRIDE, data, sources)
 
 
-def collect_layers(settings: TaskerSettings) -> list[Layer]:
+def collect_layers(settings: ConfigInputs) -> list[Layer]:
     """All layers for ``settings``, lowest precedence first."""
     return [
         builtin_layer(settings.environment),
@@ -141,7 +138,7 @@ def collect_layers(settings: TaskerSettings) -> list[Layer]:
     ]
 
 
-def database_url_configured(settings: TaskerSettings) -> bool:
+def database_url_configured(settings: ConfigInputs) -> bool:
     """True when any layer above the built-in defaults sets the database URL."""
     return any(
         layer.kind != BUILTIN and "common.database.url" in layer.sources

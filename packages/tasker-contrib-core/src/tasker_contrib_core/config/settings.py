@@ -21,15 +21,30 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from tasker_contrib_core.config.effective import (
+    ConfigReport,
+    EffectiveConfig,
+    ExplainedValue,
+    build_effective_config,
+    check_settings,
+    explain_settings,
+)
 from tasker_contrib_core.config.engine_models import CommonConfig, WorkerConfig
 from tasker_contrib_core.config.env_source import EnvValues, read_environment
+from tasker_contrib_core.config.layers import database_url_configured
 from tasker_contrib_core.config.masking import mask_table
 from tasker_contrib_core.config.merge import deep_merge, prune_empty
+from tasker_contrib_core.config.render import render_worker_config
 from tasker_contrib_core.errors import ConfigError, ConfigErrors
 
 Environment = Literal["test", "development", "production"]
 RuntimeChoice = Literal["local", "worker", "auto"]
 DEFAULT_SOURCE = "keyword arguments"
+
+#: Upper bound of every duration setting of our own: one hour. A bound at all
+#: matters because ``inf`` or ``1e10`` seconds overflow the thread and event
+#: waits that enforce them, and a stop that never ends is never what was meant.
+MAX_DURATION_SECONDS = 3600
 
 
 class EventBridgeOptions(BaseModel):
@@ -91,10 +106,20 @@ class TaskerSettings(BaseSettings):
         description="Holds `base/*.toml` and `environments/<env>/*.toml`; may be absent.",
     )
     start_timeout_seconds: float = Field(
-        30.0, gt=0, description="Longest the runtime may take to start before start fails."
+        30.0,
+        gt=0,
+        le=MAX_DURATION_SECONDS,
+        allow_inf_nan=False,
+        description="Longest the runtime may take to start before start fails "
+        f"(0 < seconds <= {MAX_DURATION_SECONDS}).",
     )
     shutdown_timeout_seconds: float = Field(
-        10.0, gt=0, description="Longest the runtime may take to stop before giving up."
+        10.0,
+        gt=0,
+        le=MAX_DURATION_SECONDS,
+        allow_inf_nan=False,
+        description="Longest the runtime may take to stop before giving up "
+        f"(0 < seconds <= {MAX_DURATION_SECONDS}).",
     )
     event_bridge: EventBridgeOptions = Field(default_factory=EventBridgeOptions)
     orchestration_url: str | None = Field(
@@ -200,32 +225,22 @@ class TaskerSettings(BaseSettings):
         """``auto`` becomes ``worker`` when any layer above the built-in defaults sets a URL."""
         if self.runtime != "auto":
             return self.runtime
-        from tasker_contrib_core.config.layers import database_url_configured
-
         return "worker" if database_url_configured(self) else "local"
 
-    def effective_config(self) -> EffectiveConfigType:
+    def effective_config(self) -> EffectiveConfig:
         """The merged, validated engine configuration; raises ``ConfigErrors`` if invalid."""
-        from tasker_contrib_core.config.effective import build_effective_config
-
         return build_effective_config(self)
 
-    def check(self) -> ReportType:
+    def check(self) -> ConfigReport:
         """Validate without raising: a report with errors and warnings."""
-        from tasker_contrib_core.config.effective import check_settings
-
         return check_settings(self)
 
-    def explain(self) -> list[ExplainedType]:
+    def explain(self) -> list[ExplainedValue]:
         """Every effective engine value (secrets masked) with the layer that set it."""
-        from tasker_contrib_core.config.effective import explain_settings
-
         return explain_settings(self)
 
     def render(self, output: Path | str | None = None) -> Path:
         """Write the single merged worker TOML the engine reads; return its path."""
-        from tasker_contrib_core.config.render import render_worker_config
-
         return render_worker_config(self, Path(output) if output is not None else None)
 
     def masked_dump(self) -> dict[str, Any]:
@@ -240,16 +255,9 @@ class TaskerSettings(BaseSettings):
         yield from self.masked_dump().items()
 
 
-if typing.TYPE_CHECKING:
-    from tasker_contrib_core.config.effective import (
-        ConfigReport as ReportType,
-    )
-    from tasker_contrib_core.config.effective import (
-        EffectiveConfig as EffectiveConfigType,
-    )
-    from tasker_contrib_core.config.effective import (
-        ExplainedValue as ExplainedType,
-    )
+_NUMBER_ERRORS = frozenset(
+    {"finite_number", "greater_than", "less_than_equal", "float_parsing", "float_type"}
+)
 
 
 def _merge_inputs(values: Mapping[str, Any], env: Mapping[str, Any]) -> dict[str, Any]:
@@ -291,5 +299,10 @@ def _explain_validation_error(exc: ValidationError, env: EnvValues, source: str)
             )
         elif error["type"] == "literal_error":
             message = f"{message}, got {error.get('input')!r}"
+        elif key.endswith("_seconds") and error["type"] in _NUMBER_ERRORS:
+            message = (
+                f"{message}, got {error.get('input')!r}; use a finite number of seconds, "
+                f"0 < seconds <= {MAX_DURATION_SECONDS}"
+            )
         errors.append(ConfigError(message, key=key, layer=layer))
     return ConfigErrors(errors)

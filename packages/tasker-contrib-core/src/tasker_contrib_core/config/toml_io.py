@@ -24,9 +24,18 @@ _LINE_IN_MESSAGE = re.compile(r"at line (\d+)")
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse one TOML file; a syntax error becomes ``TomlSyntaxError(path, line)``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise TomlSyntaxError(str(path), None, f"cannot read the file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TomlSyntaxError(
+            str(path),
+            raw.count(b"\n", 0, exc.start) + 1,
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "TOML files must be UTF-8, so re-save it as UTF-8",
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -35,7 +44,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             match = _LINE_IN_MESSAGE.search(str(exc))
             line = int(match.group(1)) if match else None
         detail = str(exc).split(" (at line")[0]
-        raise TomlSyntaxError(str(path), line, detail) from exc
+        raise TomlSyntaxError(str(path), line, detail) from None
 
 
 def dump_toml(table: dict[str, Any], header: str = "") -> str:

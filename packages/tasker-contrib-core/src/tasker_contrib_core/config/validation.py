@@ -1,35 +1,33 @@
 """Checks on the merged engine table: everything that would crash or confuse the engine.
 
-Each problem becomes a ``ConfigError`` naming the dotted key and the layer (and file
-or variable) that set it, so the fix is obvious without reading the engine's source.
+Each problem becomes a ``ConfigError`` naming the dotted key, the rule and the layer
+(and file or variable) that set it, so the fix is obvious without reading the
+engine's source. Placeholders are checked by
+:func:`~tasker_contrib_core.config.placeholders.placeholder_problem` and then
+substituted, so the value a placeholder will take passes the same rules (one JSON
+Schema, :mod:`~tasker_contrib_core.config.engine_schema`) as a literal value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from tasker_contrib_core.config import engine_facts
+from tasker_contrib_core.config import engine_facts, engine_schema
 from tasker_contrib_core.config.database_url import check_database_url
-from tasker_contrib_core.config.merge import (
-    Table,
-    deep_merge,
-    get_path,
-    has_path,
-    iter_leaves,
-    nest,
-)
+from tasker_contrib_core.config.merge import Table, deep_merge, get_path, nest
 from tasker_contrib_core.config.placeholders import (
-    find_placeholders,
-    has_malformed_placeholder,
-    substitute,
+    environment_lookup,
+    iter_texts,
+    placeholder_problem,
+    resolve_table,
 )
+from tasker_contrib_core.config.provenance import Provenance
 from tasker_contrib_core.errors import ConfigError
 
-if TYPE_CHECKING:
-    from tasker_contrib_core.config.effective import Provenance
-
 DATABASE_URL_KEYS = {"common.database.url": False, "common.pgmq_database.url": True}
+
+Where = Callable[[str], "str | None"]
 
 
 def validate_table(
@@ -43,78 +41,81 @@ def validate_table(
     notes: list[str] = []
 
     def where(path: str) -> str | None:
-        found = provenance.get(path)
+        leaf = path.split("[", 1)[0]
+        found = provenance.get(leaf) or _first_under(leaf, provenance)
         if found is None:
             return None
         return found.layer if found.source == found.layer else f"{found.layer} ({found.source})"
 
-    resolved: dict[str, Any] = {}
-    for path, value in iter_leaves(table):
-        resolved[path] = value
-        if not isinstance(value, str):
-            continue
-        problem = _placeholder_problem(value, environ)
-        if problem:
+    lookup = environment_lookup(environ)
+    refused: set[str] = set()
+    for path, text in iter_texts(table):
+        problem = placeholder_problem(text, lookup)
+        if problem and path not in refused:
+            refused.add(path)
             errors.append(ConfigError(problem, key=path, layer=where(path)))
-            continue
-        resolved[path] = substitute(value, environ)[0]
+    resolved: Table = resolve_table(table, lookup)
 
     for path, allow_empty in DATABASE_URL_KEYS.items():
-        if path not in resolved or not isinstance(resolved[path], str):
-            continue
-        if any(error.key == path for error in errors):
+        value = _get_or_none(resolved, path)
+        if not isinstance(value, str) or path in refused:
             continue
         try:
             checked = check_database_url(
-                resolved[path], key=path, layer=where(path), allow_empty=allow_empty
+                value, key=path, layer=where(path), allow_empty=allow_empty
             )
         except ConfigError as exc:
             errors.append(exc)
+            refused.add(path)
             continue
         if checked.warning:
             notes.append(checked.warning)
-            table = deep_merge(table, nest(path, checked.url))
+            if value == _get_or_none(table, path):
+                table = deep_merge(table, nest(path, checked.url))
 
-    for path in sorted(engine_facts.REQUIRED_WORKER_LEAVES):
-        if not has_path(table, path):
-            errors.append(
-                ConfigError(
-                    "required by the engine but missing from the merged configuration; a "
-                    f"layer replaced its table ({_parent_source(path, provenance)}). Restore "
-                    "the table or set the key",
-                    key=path,
-                )
-            )
-
-    for path in sorted(engine_facts.REQUIRED_WORKER_TABLES):
-        if not isinstance(_get_or_none(table, path), dict):
-            errors.append(
-                ConfigError(
-                    "required by the engine (an empty table is enough) but missing; restore it",
-                    key=path,
-                )
-            )
-    for table_path, leaves in sorted(engine_facts.OPTIONAL_TABLE_REQUIRED_LEAVES.items()):
-        if not isinstance(_get_or_none(table, table_path), dict):
+    for broken in engine_schema.check(resolved, reference):
+        if broken.key in refused or broken.key.split("[", 1)[0] in refused:
             continue
-        for leaf in sorted(leaves):
-            path = f"{table_path}.{leaf}"
-            if not has_path(table, path):
-                errors.append(
-                    ConfigError(
-                        f"required once '{table_path}' is present, but missing; set it or "
-                        f"remove the whole '{table_path}' table",
-                        key=path,
-                        layer=where(table_path) or _first_source_under(table_path, provenance),
-                    )
-                )
-
-    if reference is not None:
-        errors.extend(_type_errors(resolved, reference, where))
-    errors.extend(_range_errors(resolved, where))
-    errors.extend(_enum_errors(resolved, where))
+        errors.append(_schema_error(broken, provenance, where))
     errors.extend(_pool_errors(resolved, where))
     return table, errors, notes
+
+
+def _schema_error(
+    problem: engine_schema.SchemaProblem, provenance: Mapping[str, Provenance], where: Where
+) -> ConfigError:
+    if problem.missing:
+        parent = problem.key.rpartition(".")[0]
+        optional = _optional_table_of(problem.key)
+        if optional is not None:
+            return ConfigError(
+                f"required once '{optional}' is present, but missing; set it or remove the "
+                f"whole '{optional}' table (engine rule: required)",
+                key=problem.key,
+                layer=where(optional),
+            )
+        return ConfigError(
+            "required by the engine but missing from the merged configuration; "
+            f"{_parent_source(problem.key, provenance)}. Restore the table or set the key "
+            "(engine rule: required)",
+            key=problem.key,
+            layer=where(parent) if parent and "." in parent else None,
+        )
+    return ConfigError(
+        f"{problem.message} (engine rule: {problem.rule})",
+        key=problem.key,
+        layer=where(problem.key),
+    )
+
+
+def _optional_table_of(path: str) -> str | None:
+    """The innermost optional table whose presence makes ``path`` required."""
+    tables = [
+        table
+        for table, leaves in engine_facts.OPTIONAL_TABLE_REQUIRED_LEAVES.items()
+        if path.startswith(table + ".") and path[len(table) + 1 :] in leaves
+    ]
+    return max(tables, key=len) if tables else None
 
 
 def _get_or_none(table: Table, path: str) -> Any:
@@ -124,34 +125,11 @@ def _get_or_none(table: Table, path: str) -> Any:
         return None
 
 
-def _first_source_under(path: str, provenance: Mapping[str, Provenance]) -> str | None:
-    """The layer of the first leaf under a table: who put the table there."""
+def _first_under(path: str, provenance: Mapping[str, Provenance]) -> Provenance | None:
+    """The provenance of the first leaf under a table: who put the table there."""
     for leaf, found in sorted(provenance.items()):
         if leaf.startswith(path + "."):
-            return f"{found.layer} ({found.source})"
-    return None
-
-
-def _placeholder_problem(value: str, environ: Mapping[str, str]) -> str | None:
-    if has_malformed_placeholder(value):
-        return (
-            f"malformed placeholder in {value!r}; write ${{VAR}} or ${{VAR:-default}} "
-            "(the default cannot contain '}')"
-        )
-    for placeholder in find_placeholders(value):
-        if placeholder.name not in engine_facts.PLACEHOLDER_ALLOWLIST:
-            allowed = ", ".join(sorted(engine_facts.PLACEHOLDER_ALLOWLIST))
-            return (
-                f"placeholder {placeholder.text} uses a variable the engine does not allow "
-                f"(it would abort the process); allowed: {allowed}. Put the value in your "
-                "settings or an environment variable instead"
-            )
-        if placeholder.default is None and placeholder.name not in environ:
-            return (
-                f"placeholder {placeholder.text} needs the environment variable "
-                f"{placeholder.name}, which is not set; set it or write "
-                f"${{{placeholder.name}:-default}}"
-            )
+            return found
     return None
 
 
@@ -161,89 +139,25 @@ def _parent_source(path: str, provenance: Mapping[str, Provenance]) -> str:
         parent = ".".join(parts[:length])
         if parent in provenance:
             found = provenance[parent]
-            return f"'{parent}' was set to a non-table value by {found.layer} ({found.source})"
+            return (
+                f"a layer replaced its table: '{parent}' was set to a non-table value by "
+                f"{found.layer} ({found.source})"
+            )
     return "no layer sets it"
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "table"
-
-
-def _type_errors(resolved: Mapping[str, Any], reference: Table, where: Any) -> list[ConfigError]:
-    errors = []
-    for path, value in resolved.items():
-        try:
-            expected = get_path(reference, path)
-        except KeyError:
-            continue
-        want, got = _kind(expected), _kind(value)
-        if want == got or (want == "number" and got == "integer"):
-            continue
-        errors.append(
-            ConfigError(
-                f"expects {_article(want)} {want}, got {_article(got)} {got} ({value!r})",
-                key=path,
-                layer=where(path),
-            )
-        )
-    return errors
-
-
-def _article(kind: str) -> str:
-    return "an" if kind[0] in "aeiou" else "a"
-
-
-def _range_errors(resolved: Mapping[str, Any], where: Any) -> list[ConfigError]:
-    errors = []
-    for path, (low, high) in engine_facts.NUMERIC_RANGES.items():
-        value = resolved.get(path)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            continue
-        if (low is not None and value < low) or (high is not None and value > high):
-            span = f"{'-inf' if low is None else low}..{'inf' if high is None else high}"
-            errors.append(
-                ConfigError(
-                    f"{value} is outside the engine's range {span}", key=path, layer=where(path)
-                )
-            )
-    return errors
-
-
-def _enum_errors(resolved: Mapping[str, Any], where: Any) -> list[ConfigError]:
-    errors = []
-    for path, allowed in engine_facts.ENUM_VALUES.items():
-        value = resolved.get(path)
-        if value is None or value in allowed:
-            continue
-        errors.append(
-            ConfigError(
-                f"{value!r} is not one of {', '.join(sorted(allowed))}",
-                key=path,
-                layer=where(path),
-            )
-        )
-    return errors
-
-
-def _pool_errors(resolved: Mapping[str, Any], where: Any) -> list[ConfigError]:
+def _pool_errors(resolved: Table, where: Where) -> list[ConfigError]:
+    """The one rule relating two keys, which a per-key schema cannot state."""
     errors = []
     for pool in ("common.database.pool", "common.pgmq_database.pool"):
-        low, high = resolved.get(f"{pool}.min_connections"), resolved.get(f"{pool}.max_connections")
+        low = _get_or_none(resolved, f"{pool}.min_connections")
+        high = _get_or_none(resolved, f"{pool}.max_connections")
         if isinstance(low, int) and isinstance(high, int) and low > high:
             key = f"{pool}.min_connections"
             errors.append(
                 ConfigError(
-                    f"min_connections ({low}) is larger than max_connections ({high})",
+                    f"min_connections ({low}) is larger than max_connections ({high}); "
+                    "lower it or raise max_connections",
                     key=key,
                     layer=where(key),
                 )

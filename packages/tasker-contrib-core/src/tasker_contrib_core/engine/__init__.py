@@ -17,11 +17,12 @@ from __future__ import annotations
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock, RealClock
 from tasker_contrib_core.engine.context import build_step_context, dependency_entry
-from tasker_contrib_core.engine.events import Listener, TaskerEvent
 from tasker_contrib_core.engine.faults import Fault, FaultPlan, parse_fault
-from tasker_contrib_core.engine.resolver import ResolvedHandler, resolve_handler
+from tasker_contrib_core.engine.listeners import Listener
 from tasker_contrib_core.engine.result import AttemptRecord, StepError, StepRun, TaskRunResult
 from tasker_contrib_core.engine.runner import LocalEngine, run_template
+from tasker_contrib_core.events.event import TaskerEvent
+from tasker_contrib_core.handlers import ResolvedHandler, resolve_handler
 
 __all__ = [
     "AttemptRecord",

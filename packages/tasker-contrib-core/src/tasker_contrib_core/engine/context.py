@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tasker_contrib_core.engine.core_import import load_tasker_core
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.ids import new_uuid
 
 if TYPE_CHECKING:

@@ -28,7 +28,6 @@ handler returning something other than a ``StepHandlerResult`` gets a clear
 from __future__ import annotations
 
 import asyncio
-import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,10 +37,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
+from tasker_contrib_core._internal.bounded_call import call_bounded
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.context import context_from_task_sequence_step
-from tasker_contrib_core.engine.core_import import load_tasker_core
-from tasker_contrib_core.engine.resolver import ResolvedHandler
 from tasker_contrib_core.engine.result import StepError
+from tasker_contrib_core.handlers import ResolvedHandler
 
 if TYPE_CHECKING:
     from tasker_core import StepHandlerResult
@@ -101,29 +101,18 @@ def failure(
 
 
 def call_with_timeout(fn: Callable[[], Any], timeout: float, name: str) -> Any:
-    """Run ``fn`` in a daemon thread and wait at most ``timeout`` seconds for it.
+    """Run ``fn`` as a bounded call and wait at most ``timeout`` seconds for it.
 
-    On timeout :class:`HandlerTimeout` is raised and the thread is abandoned:
-    Python offers no way to stop it, so it runs on until the handler returns.
+    On timeout :class:`HandlerTimeout` is raised and the daemon thread is
+    abandoned: Python offers no way to stop it, so it runs on until the
+    handler returns. The handler sees the caller's ``contextvars``.
     """
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed back to the waiting thread below
-            box["error"] = exc
-        finally:
-            done.set()
-
-    thread = threading.Thread(target=target, name=f"tasker-step-{name}", daemon=True)
-    thread.start()
-    if not done.wait(timeout):
+    outcome = call_bounded(fn, timeout, name=f"tasker-step-{name}")
+    if outcome.timed_out:
         raise HandlerTimeout
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value
 
 
 def invoke(call: Callable[[Any], Any], context: Any, is_async: bool) -> Any:

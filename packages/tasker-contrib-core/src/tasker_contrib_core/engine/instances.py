@@ -32,7 +32,8 @@ from tasker_contrib_core.engine.plan import (
     Plan,
     PlannedStep,
 )
-from tasker_contrib_core.engine.result import STEP_COMPLETE, StepRun
+from tasker_contrib_core.engine.result import StepRun
+from tasker_contrib_core.states import StepState
 from tasker_contrib_core.templates.model import StepType
 
 #: Taking over a parent's map is only done where reference counts are exact (CPython
@@ -123,7 +124,7 @@ class StepInstance:
         for dep in self.deps:
             parent_map = dep.ancestors
             dep.consumers -= 1
-            last_use = dep.consumers <= 0 and dep.state == STEP_COMPLETE
+            last_use = dep.consumers <= 0 and dep.state == StepState.COMPLETE
             if parent_map is None:
                 parent_map = dep.rebuild_ancestors()
             elif last_use:
@@ -180,7 +181,7 @@ class InstanceGraph:
 
     def completed(self, instance: StepInstance) -> None:
         """Mark ``instance`` complete and release dependents that were waiting on it."""
-        instance.state = STEP_COMPLETE
+        instance.state = StepState.COMPLETE
         if instance.consumers <= 0:
             instance.ancestors = None
         for dependent in instance.dependents:
@@ -224,7 +225,7 @@ class InstanceGraph:
         for dep in deps:
             dep.dependents.append(instance)
             dep.consumers += 1
-            if dep.state != STEP_COMPLETE:
+            if dep.state != StepState.COMPLETE:
                 instance.remaining += 1
         self.instances[instance_name] = instance
         self.by_template.setdefault(planned.name, []).append(instance)

@@ -19,29 +19,10 @@ from datetime import datetime
 from time import perf_counter
 from typing import Any
 
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock
 from tasker_contrib_core.engine.context import LOCAL_WORKER_ID, stored_metadata, task_block
-from tasker_contrib_core.engine.core_import import load_tasker_core
-from tasker_contrib_core.engine.domain_events import (
-    EVENT_VERSION,
-    PayloadValidators,
-    condition_matches,
-    event_payload,
-)
-from tasker_contrib_core.engine.events import (
-    STEP_CHECKPOINT_YIELD,
-    STEP_COMPLETED,
-    STEP_FAILED,
-    STEP_STARTED,
-    TASK_COMPLETED,
-    TASK_FAILED,
-    TASK_STARTED,
-    EventKind,
-    Listener,
-    ListenerSet,
-    TaskerEvent,
-)
 from tasker_contrib_core.engine.execution import (
     CHECKPOINT_YIELD,
     SUCCESS,
@@ -52,20 +33,33 @@ from tasker_contrib_core.engine.execution import (
 from tasker_contrib_core.engine.faults import FaultPlan
 from tasker_contrib_core.engine.ids import new_uuid
 from tasker_contrib_core.engine.instances import InstanceGraph, StepInstance
+from tasker_contrib_core.engine.listeners import Listener, ListenerSet
 from tasker_contrib_core.engine.outcomes import parse_batch_outcome, parse_decision_outcome
 from tasker_contrib_core.engine.plan import Plan
+from tasker_contrib_core.engine.publications import (
+    EVENT_VERSION,
+    PayloadValidators,
+    condition_matches,
+    event_payload,
+)
 from tasker_contrib_core.engine.result import (
-    STEP_COMPLETE,
-    STEP_ERROR,
-    STEP_IN_PROGRESS,
-    STEP_WAITING_FOR_RETRY,
-    TASK_COMPLETE,
-    TASK_ERROR,
     AttemptRecord,
     StepRun,
     TaskRunResult,
 )
 from tasker_contrib_core.errors import EngineRunError, HandlerFailedError
+from tasker_contrib_core.events.event import (
+    STEP_CHECKPOINT_YIELD,
+    STEP_COMPLETED,
+    STEP_FAILED,
+    STEP_STARTED,
+    TASK_COMPLETED,
+    TASK_FAILED,
+    TASK_STARTED,
+    EventKind,
+    TaskerEvent,
+)
+from tasker_contrib_core.states import StepState, TaskState
 from tasker_contrib_core.templates.model import StepType
 
 #: A step that checkpoint-yields more often than this is failed (the engine has no limit;
@@ -202,7 +196,7 @@ class RunLoop:
             run.started_at = now
             if len(run.dependencies) != len(instance.deps):  # late edges were added
                 run.dependencies = [dep.name for dep in instance.deps]
-        instance.state = run.status = STEP_IN_PROGRESS
+        instance.state = run.status = StepState.IN_PROGRESS
         run.attempts = attempt
         planned = instance.planned
         # The worker reads the step row before its claim bumps ``attempts``, so a
@@ -295,7 +289,7 @@ class RunLoop:
         run.history.append(AttemptRecord(attempt, SUCCESS, started_at, outcome.duration_ms))
         run.result = result
         run.error = None
-        run.status = STEP_COMPLETE
+        run.status = StepState.COMPLETE
         run.finished_at = now
         # The stored result, as the orchestrator hands it to dependents (StepExecutionResult).
         instance.entry = {
@@ -367,11 +361,11 @@ class RunLoop:
         )
         run.error = error
         if will_retry:
-            instance.state = run.status = STEP_WAITING_FOR_RETRY
+            instance.state = run.status = StepState.WAITING_FOR_RETRY
             due = self.clock.monotonic() + (delay_ms or 0) / 1000.0
             heapq.heappush(self.timers, (due, instance.seq, instance))
         else:
-            instance.state = run.status = STEP_ERROR
+            instance.state = run.status = StepState.ERROR
             run.finished_at = now
             self.blocked = True
         self._emit(
@@ -606,7 +600,9 @@ class RunLoop:
             else:
                 self._loop_inline()
             if not self.blocked:
-                stuck = [n for n, i in self.graph.instances.items() if i.state != STEP_COMPLETE]
+                stuck = [
+                    n for n, i in self.graph.instances.items() if i.state != StepState.COMPLETE
+                ]
                 if stuck:  # pragma: no cover - would be an engine bug
                     raise EngineRunError(f"internal error: steps {stuck} never became ready")
             result.not_created = self.graph.not_created()
@@ -614,7 +610,7 @@ class RunLoop:
             # Break the instance graph's cycles even when fail_fast propagates an error.
             self.graph.dispose()
             self.timers.clear()
-        result.status = TASK_ERROR if self.blocked else TASK_COMPLETE
+        result.status = TaskState.ERROR if self.blocked else TaskState.COMPLETE
         result.finished_at = self.clock.now()
         result.duration_ms = (perf_counter() - started) * 1000.0
         result.virtual_seconds = self.clock.monotonic() - virtual_start

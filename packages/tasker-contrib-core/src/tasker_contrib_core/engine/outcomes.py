@@ -66,23 +66,42 @@ class BatchOutcome:
         return self.kind == "no_batches"
 
 
+def _envelope(
+    result: Any, key: str, *, step_kind: str, noun: str, hint: str, kinds: tuple[str, str]
+) -> tuple[str, Mapping[str, Any]] | str:
+    """``(type, outcome)`` of the outcome object under ``key``, or what is wrong with it.
+
+    Decision and batch outcomes share this envelope: ``{key: {"type": ..., ...}}``
+    with ``kinds[0]`` the kind carrying data and ``kinds[1]`` the empty one.
+    """
+    if not isinstance(result, Mapping):
+        return f"the {step_kind} step's result is not an object, so it holds no {noun}"
+    raw = result.get(key)
+    if raw is None:
+        return f"the {step_kind} step's result has no '{key}'; return {hint}"
+    if not isinstance(raw, Mapping):
+        return f"'{key}' must be an object with a 'type', got {type(raw).__name__}"
+    kind = raw.get("type")
+    if kind not in kinds:
+        return f"'{key}.type' must be '{kinds[0]}' or '{kinds[1]}', got {kind!r}"
+    return str(kind), raw
+
+
 def parse_decision_outcome(result: Any) -> DecisionOutcome | str:
     """Return the decision outcome in ``result``, or a sentence saying what is wrong."""
-    if not isinstance(result, Mapping):
-        return "the decision step's result is not an object, so it holds no decision outcome"
-    raw = result.get(DECISION_KEY)
-    if raw is None:
-        return (
-            f"the decision step's result has no '{DECISION_KEY}'; return "
-            "self.decision_success([...]) or self.skip_branches(reason) from a DecisionHandler"
-        )
-    if not isinstance(raw, Mapping):
-        return f"'{DECISION_KEY}' must be an object with a 'type', got {type(raw).__name__}"
-    kind = raw.get("type")
+    envelope = _envelope(
+        result,
+        DECISION_KEY,
+        step_kind="decision",
+        noun="decision outcome",
+        hint="self.decision_success([...]) or self.skip_branches(reason) from a DecisionHandler",
+        kinds=("create_steps", "no_branches"),
+    )
+    if isinstance(envelope, str):
+        return envelope
+    kind, raw = envelope
     if kind == "no_branches":
         return DecisionOutcome(kind="no_branches")
-    if kind != "create_steps":
-        return f"'{DECISION_KEY}.type' must be 'create_steps' or 'no_branches', got {kind!r}"
     names = raw.get("step_names")
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         return f"'{DECISION_KEY}.step_names' must be a list of step names, got {names!r}"
@@ -91,22 +110,20 @@ def parse_decision_outcome(result: Any) -> DecisionOutcome | str:
 
 def parse_batch_outcome(result: Any) -> BatchOutcome | str:
     """Return the batch outcome in ``result``, or a sentence saying what is wrong."""
-    if not isinstance(result, Mapping):
-        return "the batchable step's result is not an object, so it holds no batch outcome"
-    raw = result.get(BATCH_KEY)
-    if raw is None:
-        return (
-            f"the batchable step's result has no '{BATCH_KEY}'; return "
-            "self.batch_analyzer_success(...) or self.no_batches_outcome(reason) from a "
-            "Batchable handler"
-        )
-    if not isinstance(raw, Mapping):
-        return f"'{BATCH_KEY}' must be an object with a 'type', got {type(raw).__name__}"
-    kind = raw.get("type")
+    envelope = _envelope(
+        result,
+        BATCH_KEY,
+        step_kind="batchable",
+        noun="batch outcome",
+        hint="self.batch_analyzer_success(...) or self.no_batches_outcome(reason) from a "
+        "Batchable handler",
+        kinds=("create_batches", "no_batches"),
+    )
+    if isinstance(envelope, str):
+        return envelope
+    kind, raw = envelope
     if kind == "no_batches":
         return BatchOutcome(kind="no_batches")
-    if kind != "create_batches":
-        return f"'{BATCH_KEY}.type' must be 'create_batches' or 'no_batches', got {kind!r}"
     template = raw.get("worker_template_name")
     if not isinstance(template, str) or not template:
         return f"'{BATCH_KEY}.worker_template_name' must name the batch_worker step"

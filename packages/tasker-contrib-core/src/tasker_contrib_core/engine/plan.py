@@ -28,14 +28,21 @@ its *creation rule*, mirroring when the orchestrator creates workflow steps:
 
 from __future__ import annotations
 
-import graphlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tasker_contrib_core.engine.context import step_definition_block
-from tasker_contrib_core.engine.resolver import ResolvedHandler
 from tasker_contrib_core.errors import TemplateError
+from tasker_contrib_core.handlers import ResolvedHandler
+from tasker_contrib_core.templates.dag import (
+    bad_dependencies,
+    children,
+    duplicate_names,
+    find_cycles,
+    steps_by_name,
+    topological_order,
+)
 from tasker_contrib_core.templates.model import StepDefinition, StepType, TaskTemplate
 
 INITIAL = "initial"
@@ -104,42 +111,25 @@ class Plan:
 
 
 def _check_graph(template: TaskTemplate) -> dict[str, StepDefinition]:
-    by_name: dict[str, StepDefinition] = {}
+    """Refuse what the template validator reports as errors (the same graph checks)."""
     where = f"task template {template.identifier}"
     if template.source_path is not None:
         where += f" ({template.source_path})"
-    for step in template.steps:
-        if step.name in by_name:
-            raise TemplateError(f"{where}: step name '{step.name}' is used twice; rename one")
-        by_name[step.name] = step
+    for name in duplicate_names(template):
+        raise TemplateError(f"{where}: step name '{name}' is used twice; rename one")
+    by_name = steps_by_name(template)
     if not by_name:
         raise TemplateError(f"{where} has no steps; nothing to run")
-    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for step in template.steps:
-        for dep in step.dependencies:
-            if dep == step.name:
-                raise TemplateError(f"{where}: step '{step.name}' depends on itself")
-            if dep not in by_name:
-                known = ", ".join(by_name)
-                raise TemplateError(
-                    f"{where}: step '{step.name}' depends on unknown step '{dep}'; "
-                    f"known steps: {known}"
-                )
-        sorter.add(step.name, *step.dependencies)
-    try:
-        sorter.prepare()
-    except graphlib.CycleError as exc:
-        cycle = " -> ".join(exc.args[1]) if len(exc.args) > 1 else "?"
-        raise TemplateError(f"{where}: the dependencies form a cycle ({cycle})") from None
+    for bad in bad_dependencies(template):
+        if bad.problem == "self":
+            raise TemplateError(f"{where}: step '{bad.step.name}' depends on itself")
+        raise TemplateError(
+            f"{where}: step '{bad.step.name}' depends on unknown step '{bad.dependency}'; "
+            f"known steps: {', '.join(by_name)}"
+        )
+    for cycle in find_cycles(template)[:1]:
+        raise TemplateError(f"{where}: the dependencies form a cycle ({' -> '.join(cycle)})")
     return by_name
-
-
-def _dependents(template: TaskTemplate) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {step.name: [] for step in template.steps}
-    for step in template.steps:
-        for dep in dict.fromkeys(step.dependencies):
-            table[dep].append(step.name)
-    return table
 
 
 def _routed_from(
@@ -170,8 +160,7 @@ def _creation_rules(
     routed = {name for names in routed_by.values() for name in names}
     rules: dict[str, str] = {}
     # Dependencies first, so a step's rule can look at its dependencies' rules.
-    sorter = graphlib.TopologicalSorter({s.name: set(s.dependencies) for s in template.steps})
-    for name in sorter.static_order():
+    for name in topological_order(template):
         step = by_name[name]
         deps = step.dependencies
         if step.type is StepType.BATCH_WORKER:
@@ -200,7 +189,7 @@ def compile_plan(
 ) -> Plan:
     """Check the DAG, resolve handlers and assign creation rules (see module docstring)."""
     by_name = _check_graph(template)
-    dependents = _dependents(template)
+    dependents = children(template)
     routed_by = {
         step.name: _routed_from(step.name, by_name, dependents)
         for step in template.steps

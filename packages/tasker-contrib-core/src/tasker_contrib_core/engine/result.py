@@ -16,17 +16,9 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.errors import StepRunNotFoundError
-
-TASK_COMPLETE = "complete"
-TASK_ERROR = "error"
-
-STEP_PENDING = "pending"
-STEP_IN_PROGRESS = "in_progress"
-STEP_WAITING_FOR_RETRY = "waiting_for_retry"
-STEP_COMPLETE = "complete"
-STEP_ERROR = "error"
+from tasker_contrib_core.events.event import TaskerEvent
+from tasker_contrib_core.states import StepState, TaskState
 
 
 @dataclass(slots=True)
@@ -84,7 +76,7 @@ class StepRun:
     step_uuid: str
     handler: str
     dependencies: list[str]
-    status: str = STEP_PENDING
+    status: str = StepState.PENDING
     attempts: int = 0
     result: dict[str, Any] | None = None
     error: StepError | None = None
@@ -98,7 +90,7 @@ class StepRun:
 
     @property
     def ok(self) -> bool:
-        return self.status == STEP_COMPLETE
+        return self.status == StepState.COMPLETE
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +124,7 @@ class TaskRunResult:
     namespace: str
     version: str
     context: Mapping[str, Any]
-    status: str = TASK_COMPLETE
+    status: str = TaskState.COMPLETE
     steps: dict[str, StepRun] = field(default_factory=dict)
     not_created: list[str] = field(default_factory=list)
     events: list[TaskerEvent] = field(default_factory=list)
@@ -145,12 +137,12 @@ class TaskRunResult:
     @property
     def ok(self) -> bool:
         """Whether the task completed."""
-        return self.status == TASK_COMPLETE
+        return self.status == TaskState.COMPLETE
 
     @property
     def failed_steps(self) -> list[str]:
         """Names of steps that ended in ``error``."""
-        return [name for name, run in self.steps.items() if run.status == STEP_ERROR]
+        return [name for name, run in self.steps.items() if run.status == StepState.ERROR]
 
     def step(self, name: str) -> StepRun:
         """The run of step ``name``; raises :class:`StepRunNotFoundError` (a KeyError)."""
@@ -200,13 +192,6 @@ def _jsonable(value: Any) -> Any:
 
 
 __all__ = [
-    "STEP_COMPLETE",
-    "STEP_ERROR",
-    "STEP_IN_PROGRESS",
-    "STEP_PENDING",
-    "STEP_WAITING_FOR_RETRY",
-    "TASK_COMPLETE",
-    "TASK_ERROR",
     "AttemptRecord",
     "StepError",
     "StepRun",

@@ -10,6 +10,7 @@ tasker-core 0.1.8; the differences are listed in ``docs/local-engine.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,15 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from tasker_contrib_core.engine.clock import Clock, RealClock
-from tasker_contrib_core.engine.events import Listener
 from tasker_contrib_core.engine.faults import Fault, FaultPlan
 from tasker_contrib_core.engine.ids import new_uuid
+from tasker_contrib_core.engine.json_limits import json_problem
+from tasker_contrib_core.engine.listeners import Listener
 from tasker_contrib_core.engine.loop import MAX_CHECKPOINT_YIELDS, RunLoop
 from tasker_contrib_core.engine.plan import Plan, compile_plan
-from tasker_contrib_core.engine.resolver import HandlerOverride, ResolvedHandler, resolve_handler
 from tasker_contrib_core.engine.result import TaskRunResult
 from tasker_contrib_core.errors import EngineRunError
+from tasker_contrib_core.handlers import HandlerOverride, ResolvedHandler, resolve_handler
 from tasker_contrib_core.templates.model import StepDefinition, TaskTemplate
 
 TemplateSource = TaskTemplate | str | PathLike[str]
@@ -132,11 +134,25 @@ class LocalEngine:
         self._plans[id(template)] = (template, plan)
         return plan
 
+    def _check_faults(self, template: TaskTemplate) -> None:
+        """Refuse a fault that names no step of ``template`` (a typo would test nothing)."""
+        names = template.step_names
+        for fault in self.faults.faults:
+            if not any(fnmatchcase(name, fault.step) for name in names):
+                raise EngineRunError(
+                    f"fault for step '{fault.step}' matches no step of {template.identifier}; "
+                    f"its steps are: {', '.join(names)}. Use one of these names (or an "
+                    "fnmatch pattern such as 'process_*')"
+                )
+
     def _check_context(self, template: TaskTemplate, context: Any) -> dict[str, Any]:
         if not isinstance(context, Mapping):
             raise EngineRunError(
                 f"the task context must be a JSON object (a mapping), got {type(context).__name__}"
             )
+        problem = json_problem(context)
+        if problem is not None:
+            raise EngineRunError(f"the task context cannot be sent to the engine: {problem}")
         try:
             normalised = to_jsonable_python(dict(context))
         except Exception as exc:
@@ -176,6 +192,7 @@ class LocalEngine:
         """Run ``template`` once with ``context`` as the task input; returns the result."""
         loaded = self.load(template)
         plan = self.compile(loaded)
+        self._check_faults(loaded)
         checked = self._check_context(loaded, {} if context is None else context)
         loop = RunLoop(
             plan,

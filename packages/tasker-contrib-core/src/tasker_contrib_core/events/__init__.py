@@ -12,7 +12,15 @@ Importing this package never imports ``tasker_core``.
 
 from __future__ import annotations
 
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.events.bridge import (
+    DispatcherStats,
+    EventDispatcher,
+    EventSource,
+    Listener,
+)
+from tasker_contrib_core.events.context import event_context, event_fields
+from tasker_contrib_core.events.delivery import SinkStats
+from tasker_contrib_core.events.event import (
     LIFECYCLE_EVENT_NAMES,
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
@@ -24,14 +32,6 @@ from tasker_contrib_core.engine.events import (
     EventKind,
     TaskerEvent,
 )
-from tasker_contrib_core.events.bridge import (
-    DispatcherStats,
-    EventDispatcher,
-    EventSource,
-    Listener,
-)
-from tasker_contrib_core.events.context import event_context, event_fields
-from tasker_contrib_core.events.delivery import SinkStats
 from tasker_contrib_core.events.filters import EventFilter
 from tasker_contrib_core.events.jsonl import JsonLinesSink
 from tasker_contrib_core.events.queueing import OVERFLOW_POLICIES, OverflowPolicy

@@ -35,8 +35,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.events.delivery import Delivery, SinkRoute, SinkStats
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.events.filters import EventFilter, as_filter
 from tasker_contrib_core.events.queueing import EventQueue, OverflowPolicy
 from tasker_contrib_core.events.sinks import Sink

@@ -15,7 +15,7 @@ from typing import Any
 
 from structlog.contextvars import bind_contextvars, reset_contextvars
 
-from tasker_contrib_core.engine.events import TaskerEvent
+from tasker_contrib_core.events.event import TaskerEvent
 
 
 def event_fields(event: TaskerEvent) -> dict[str, Any]:

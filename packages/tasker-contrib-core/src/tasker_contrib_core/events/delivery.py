@@ -24,8 +24,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.events.context import event_fields
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.events.filters import EventFilter, NameMatcher
 from tasker_contrib_core.events.sinks import Sink
 

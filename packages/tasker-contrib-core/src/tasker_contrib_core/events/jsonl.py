@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from tasker_contrib_core.engine.events import TaskerEvent
+from tasker_contrib_core.events.event import TaskerEvent
 
 
 class JsonLinesSink:

@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
-from tasker_contrib_core.engine.events import TaskerEvent
+from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.events.filters import NameMatcher
 
 logger = logging.getLogger("tasker_contrib.events.dispatcher")

@@ -15,8 +15,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import structlog
 
-from tasker_contrib_core.engine.events import TaskerEvent
 from tasker_contrib_core.events.context import event_context, event_fields
+from tasker_contrib_core.events.event import TaskerEvent
 
 #: Logger name used by the logging sinks unless given another.
 EVENTS_LOGGER = "tasker_contrib.events"

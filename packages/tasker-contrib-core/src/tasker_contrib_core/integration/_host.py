@@ -23,6 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Literal
 
 from tasker_contrib_core._internal.bounded_call import call_bounded
@@ -277,6 +278,27 @@ class TaskerHost:
         )
         return outcome.seconds
 
+    def start_soon(self, timeout: float | None = None) -> Future[float]:
+        """Begin :meth:`start` on a daemon thread and return at once.
+
+        For hooks with a deadline of their own that a slow bootstrap must not
+        miss (Celery kills a prefork child whose ``worker_process_init`` takes
+        more than ~4 s). The future holds the seconds :meth:`start` took, or
+        its exception (already logged and recorded as ``runtime.start_failed``).
+        A :meth:`stop` meanwhile waits for the start to finish or fail first.
+        """
+        future: Future[float] = Future()
+        future.set_running_or_notify_cancel()
+
+        def run() -> None:
+            try:
+                future.set_result(self.start(timeout))
+            except BaseException as exc:  # handed to whoever awaits the future
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="tasker-contrib-start-soon", daemon=True).start()
+        return future
+
     async def astart(self, timeout: float | None = None) -> float:
         """:meth:`start` from async code: the event loop keeps serving meanwhile.
 
@@ -290,7 +312,13 @@ class TaskerHost:
         loop = running_loop_for(self.sinks)
         if loop is not None:
             self._loop_sinks = bind_loop_sinks(self.sinks, loop)
-        seconds: float = await anyio.to_thread.run_sync(lambda: self.start(timeout))
+        try:
+            seconds: float = await anyio.to_thread.run_sync(lambda: self.start(timeout))
+        except BaseException:
+            sinks, self._loop_sinks = self._loop_sinks, []
+            for sink in sinks:  # unbind: nothing will be delivered to them
+                await sink.drain(0)
+            raise
         return seconds
 
     # -- stop -----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events import TaskerEvent
     from tasker_contrib_core.runtime import Runtime, Unsubscribe
 
 logger = logging.getLogger("tasker_contrib.integration")

@@ -11,8 +11,9 @@ imports it when it starts, after preparing the environment it needs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tasker_contrib_core._internal.lazy_exports import lazy_exports
 from tasker_contrib_core.runtime.base import (
     EventListener,
     Runtime,
@@ -35,15 +36,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # The implementations pull in the engine model and the HTTP client; load
-    # them on first use so `import tasker_contrib_core.runtime` stays cheap.
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+# The implementations pull in the engine model and the HTTP client; load
+# them on first use so `import tasker_contrib_core.runtime` stays cheap.
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 
 __all__ = [

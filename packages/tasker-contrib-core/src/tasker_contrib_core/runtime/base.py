@@ -21,7 +21,7 @@ from tasker_contrib_core.runtime.fork_guard import forked_error
 
 if TYPE_CHECKING:
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 RuntimeKind = Literal["local", "worker"]
 
@@ -127,7 +127,7 @@ class Runtime(ABC):
 
     @abstractmethod
     def subscribe(self, listener: EventListener) -> Unsubscribe:
-        """Receive every :class:`~tasker_contrib_core.engine.events.TaskerEvent`.
+        """Receive every :class:`~tasker_contrib_core.events.event.TaskerEvent`.
 
         A listener that raises is logged and otherwise ignored: it can never
         stop the engine or keep other listeners from their events.

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tasker_contrib_core.config import engine_facts
-from tasker_contrib_core.config.placeholders import substitute
+from tasker_contrib_core.config.placeholders import engine_value, substitute
 from tasker_contrib_core.errors import TaskerContribError
 from tasker_contrib_core.runtime.dotenv_files import find_dotenv_files
 
@@ -343,7 +343,7 @@ def check_dotenv(cwd: Path | None = None) -> CheckResult:
         for key, value in loaded.values.items()
         if key in engine_facts.PLACEHOLDER_ALLOWLIST
         and key not in os.environ
-        and not engine_facts.placeholder_value_ok(key, value)
+        and engine_value(key, value) is None
     ]
     relevant = sorted(
         key

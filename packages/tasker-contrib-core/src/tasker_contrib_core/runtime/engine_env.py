@@ -19,10 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tasker_contrib_core.config import engine_facts
-from tasker_contrib_core.config.database_url import check_database_url
 from tasker_contrib_core.config.effective import TaskerConfigWarning
-from tasker_contrib_core.config.masking import mask_url
-from tasker_contrib_core.config.placeholders import find_placeholders, substitute
+from tasker_contrib_core.config.placeholders import (
+    URL_VARIABLES,
+    engine_value,
+    find_placeholders,
+    placeholder_problem,
+    shown_value,
+    substitute,
+)
 from tasker_contrib_core.errors import (
     ConfigError,
     EngineEnvironmentError,
@@ -38,9 +43,6 @@ if TYPE_CHECKING:
 #: Engine log filter when the user has not set ``RUST_LOG``: warnings and errors
 #: only, so a worker's output stays readable but still explains a failure.
 QUIET_RUST_LOG = "warn"
-
-#: URL variables the engine validates (and aborts on) when it substitutes them.
-_URL_VARIABLES = ("DATABASE_URL", "PGMQ_DATABASE_URL")
 
 
 @dataclass(frozen=True)
@@ -112,47 +114,29 @@ def plan_engine_environment(
         return None, "unset"
 
     text = config_path.read_text(encoding="utf-8")
+    problem = placeholder_problem(text, value_of, where=f"the rendered engine config {config_path}")
+    if problem is not None:
+        raise EngineEnvironmentError(problem)
     for placeholder in {p.name: p for p in find_placeholders(text)}.values():
         value, source = value_of(placeholder.name)
-        if value is None:
-            if placeholder.default is None:
-                raise EngineEnvironmentError(
-                    f"the rendered engine config {config_path} contains {placeholder.text}, but "
-                    f"{placeholder.name} is not set in this process's environment; set it, or "
-                    f"give the placeholder a default (${{{placeholder.name}:-value}})"
-                )
-            continue
-        if not engine_facts.is_allowed_placeholder(placeholder.name):
-            raise EngineEnvironmentError(
-                f"the rendered engine config {config_path} contains {placeholder.text} and "
-                f"{placeholder.name} is set ({source}); the engine aborts the process on "
-                "placeholders outside its allow-list. Put the value in your settings instead"
-            )
-        if not engine_facts.placeholder_value_ok(placeholder.name, value):
-            fixed = _normalised_url(placeholder.name, value, source)
-            if fixed is None:
-                raise EngineEnvironmentError(
-                    f"{placeholder.name} ({source}) = {_shown(placeholder.name, value)} is not "
-                    f"a value the engine accepts for {placeholder.text} in {config_path}; it "
-                    "would abort the process. Fix the variable (or remove it from the "
-                    f"{source})"
-                )
+        fixed = engine_value(placeholder.name, value) if value is not None else None
+        if value is not None and fixed is not None and fixed != value:
             set_env[placeholder.name] = fixed
             notes.append(_normalised_note(placeholder.name, source))
 
     # The URL variables are also read directly by parts of the engine; never let a
     # value it rejects sit in the process environment, referenced or not.
-    for name in _URL_VARIABLES:
+    for name in URL_VARIABLES:
         value, source = value_of(name)
         if name in set_env or value is None or engine_facts.placeholder_value_ok(name, value):
             continue
-        fixed = _normalised_url(name, value, source)
+        fixed = engine_value(name, value)
         if fixed is not None:
             set_env[name] = fixed
             notes.append(_normalised_note(name, source))
         else:
             notes.append(
-                f"{name} ({source}) = {_shown(name, value)} is not a URL the engine accepts; "
+                f"{name} ({source}) = {shown_value(name, value)} is not a URL the engine accepts; "
                 "it is not used by the rendered config, but fix or unset it"
             )
 
@@ -192,28 +176,12 @@ def apply_engine_environment(plan: EnginePlan, environ: MutableMapping[str, str]
         warnings.warn(note, TaskerConfigWarning, stacklevel=3)
 
 
-def _normalised_url(name: str, value: str, source: str) -> str | None:
-    if name not in _URL_VARIABLES:
-        return None
-    try:
-        checked = check_database_url(value, key=name, layer=source, allow_empty=True)
-    except ConfigError:
-        return None
-    if engine_facts.placeholder_value_ok(name, checked.url):
-        return checked.url
-    return None
-
-
 def _normalised_note(name: str, source: str) -> str:
     return (
         f"{name} ({source}) uses the postgres:// scheme, which makes the engine abort the "
         f"process; it was rewritten to postgresql:// for this process. Update the {source} "
         "to silence this warning"
     )
-
-
-def _shown(name: str, value: str) -> str:
-    return mask_url(value) if "URL" in name else repr(value)
 
 
 def _dotenv_note(files: list[DotenvFile], environ: Mapping[str, str]) -> str:

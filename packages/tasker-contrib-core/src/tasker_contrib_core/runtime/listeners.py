@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from tasker_contrib_core.runtime.base import EventListener, Unsubscribe
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 logger = logging.getLogger("tasker_contrib_core.runtime")
 

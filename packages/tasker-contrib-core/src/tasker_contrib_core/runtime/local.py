@@ -47,8 +47,8 @@ from tasker_contrib_core.runtime.template_index import TemplateIndex
 if TYPE_CHECKING:
     from tasker_contrib_core.config.settings import TaskerSettings
     from tasker_contrib_core.engine.clock import Clock
-    from tasker_contrib_core.engine.events import TaskerEvent
     from tasker_contrib_core.engine.runner import LocalEngine
+    from tasker_contrib_core.events.event import TaskerEvent
     from tasker_contrib_core.runtime.local_client import AsyncLocalTaskClient, LocalTaskClient
 
 logger = logging.getLogger("tasker_contrib_core.runtime")

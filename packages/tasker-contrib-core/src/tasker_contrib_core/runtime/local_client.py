@@ -13,7 +13,7 @@ the asynchronous flavour awaits nothing and never blocks the event loop.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tasker_contrib_core.client import endpoints
 from tasker_contrib_core.client.models import (
@@ -37,8 +37,25 @@ from tasker_contrib_core.runtime.local_responses import (
 )
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.runtime.local import LocalRuntime
-    from tasker_contrib_core.runtime.task_store import StepRecord, TaskRecord
+    from tasker_contrib_core.runtime.base import RuntimeStatus
+    from tasker_contrib_core.runtime.task_store import StepRecord, TaskRecord, TaskStore
+
+
+class LocalTasks(Protocol):
+    """What the clients need of the local runtime (which implements it).
+
+    Typed as a protocol so that imports run one way: ``local`` (the runtime)
+    imports this module to hand out clients; this module never imports it.
+    """
+
+    store: TaskStore
+
+    @property
+    def worker_id(self) -> str: ...
+
+    def submit(self, request: TaskRequest) -> TaskRecord: ...
+
+    def status(self) -> RuntimeStatus: ...
 
 
 def _step(task: TaskRecord, step_uuid: str) -> StepRecord:
@@ -55,7 +72,7 @@ def _step(task: TaskRecord, step_uuid: str) -> StepRecord:
 class LocalTaskClient:
     """Blocking task client bound to a :class:`~tasker_contrib_core.runtime.LocalRuntime`."""
 
-    def __init__(self, runtime: LocalRuntime) -> None:
+    def __init__(self, runtime: LocalTasks) -> None:
         self.runtime = runtime
 
     def __repr__(self) -> str:
@@ -119,11 +136,11 @@ class LocalTaskClient:
 class AsyncLocalTaskClient:
     """The asyncio flavour of :class:`LocalTaskClient` (nothing here blocks)."""
 
-    def __init__(self, runtime: LocalRuntime) -> None:
+    def __init__(self, runtime: LocalTasks) -> None:
         self._sync = LocalTaskClient(runtime)
 
     @property
-    def runtime(self) -> LocalRuntime:
+    def runtime(self) -> LocalTasks:
         return self._sync.runtime
 
     def __repr__(self) -> str:
@@ -161,4 +178,4 @@ class AsyncLocalTaskClient:
         return self._sync.health()
 
 
-__all__ = ["AsyncLocalTaskClient", "LocalTaskClient"]
+__all__ = ["AsyncLocalTaskClient", "LocalTaskClient", "LocalTasks"]

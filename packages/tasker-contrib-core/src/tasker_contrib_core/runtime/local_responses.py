@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tasker_contrib_core.client.models import (
     PaginationInfo,
@@ -22,14 +23,10 @@ from tasker_contrib_core.client.models import (
     TaskResponse,
 )
 from tasker_contrib_core.runtime.task_store import (
-    STEP_COMPLETE,
-    STEP_ERROR,
-    STEP_IN_PROGRESS,
-    STEP_PENDING,
-    STEP_WAITING,
     StepRecord,
     TaskRecord,
 )
+from tasker_contrib_core.states import StepState
 
 
 @dataclass(frozen=True)
@@ -44,13 +41,16 @@ class _Readiness:
 def _readiness(task: TaskRecord, step: StepRecord) -> _Readiness:
     states_by_name = {other.name: other.state for other in task.steps.values()}
     parents = [name for name in step.dependencies if name in states_by_name]
-    done = sum(1 for name in parents if states_by_name[name] == STEP_COMPLETE)
+    done = sum(1 for name in parents if states_by_name[name] == StepState.COMPLETE)
     satisfied = done == len(parents)
     retry_eligible = step.retryable and step.attempts < step.max_attempts
     ready = (
         not task.is_terminal
         and satisfied
-        and (step.state == STEP_PENDING or (step.state == STEP_WAITING and retry_eligible))
+        and (
+            step.state == StepState.PENDING
+            or (step.state == StepState.WAITING_FOR_RETRY and retry_eligible)
+        )
     )
     return _Readiness(satisfied, ready, len(parents), done, retry_eligible)
 
@@ -58,11 +58,11 @@ def _readiness(task: TaskRecord, step: StepRecord) -> _Readiness:
 def _summary(task: TaskRecord) -> dict[str, object]:
     steps = list(task.steps.values())
     total = len(steps)
-    completed = sum(1 for s in steps if s.state == STEP_COMPLETE)
-    in_progress = sum(1 for s in steps if s.state == STEP_IN_PROGRESS)
-    pending = sum(1 for s in steps if s.state in (STEP_PENDING, STEP_WAITING))
-    failed = sum(1 for s in steps if s.state in (STEP_ERROR, STEP_WAITING))
-    blocked = sum(1 for s in steps if s.state == STEP_ERROR)
+    completed = sum(1 for s in steps if s.state == StepState.COMPLETE)
+    in_progress = sum(1 for s in steps if s.state == StepState.IN_PROGRESS)
+    pending = sum(1 for s in steps if s.state in (StepState.PENDING, StepState.WAITING_FOR_RETRY))
+    failed = sum(1 for s in steps if s.state in (StepState.ERROR, StepState.WAITING_FOR_RETRY))
+    blocked = sum(1 for s in steps if s.state == StepState.ERROR)
     ready = sum(1 for s in steps if _readiness(task, s).ready)
     if blocked:
         execution, action = "blocked_by_failures", "handle_failures"
@@ -102,21 +102,12 @@ def task_response(task: TaskRecord) -> TaskResponse:
             workflow_step_uuid=step.step_uuid,
             task_uuid=task.task_uuid,
             named_step_uuid=step.named_step_uuid,
-            name=step.name,
-            current_state=step.state,
-            dependencies_satisfied=readiness.satisfied,
-            retry_eligible=readiness.retry_eligible,
-            ready_for_execution=readiness.ready,
-            total_parents=readiness.total_parents,
-            completed_parents=readiness.completed_parents,
-            attempts=step.attempts,
-            max_attempts=step.max_attempts,
             last_attempted_at=step.last_attempted_at,
             last_failure_at=step.last_failure_at,
             next_retry_at=step.next_retry_at,
+            **_progress_fields(task, step),
         )
         for step in task.steps.values()
-        for readiness in (_readiness(task, step),)
     ]
     return TaskResponse(
         task_uuid=task.task_uuid,
@@ -140,29 +131,36 @@ def task_response(task: TaskRecord) -> TaskResponse:
     )
 
 
+def _progress_fields(task: TaskRecord, step: StepRecord) -> dict[str, Any]:
+    """The fields a step's readiness view and its detail view share."""
+    readiness = _readiness(task, step)
+    return {
+        "name": step.name,
+        "current_state": step.state,
+        "dependencies_satisfied": readiness.satisfied,
+        "retry_eligible": readiness.retry_eligible,
+        "ready_for_execution": readiness.ready,
+        "total_parents": readiness.total_parents,
+        "completed_parents": readiness.completed_parents,
+        "attempts": step.attempts,
+        "max_attempts": step.max_attempts,
+    }
+
+
 def _text(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def step_response(task: TaskRecord, step: StepRecord) -> StepResponse:
     """One step as ``GET /v1/tasks/{uuid}/workflow_steps/{step_uuid}`` shows it."""
-    readiness = _readiness(task, step)
     return StepResponse(
         step_uuid=step.step_uuid,
         task_uuid=task.task_uuid,
-        name=step.name,
         created_at=step.created_at.isoformat(),
         updated_at=step.updated_at.isoformat(),
         completed_at=_text(step.completed_at),
         results=step.results,
-        current_state=step.state,
-        dependencies_satisfied=readiness.satisfied,
-        retry_eligible=readiness.retry_eligible,
-        ready_for_execution=readiness.ready,
-        total_parents=readiness.total_parents,
-        completed_parents=readiness.completed_parents,
-        attempts=step.attempts,
-        max_attempts=step.max_attempts,
+        **_progress_fields(task, step),
         last_failure_at=_text(step.last_failure_at),
         next_retry_at=_text(step.next_retry_at),
         last_attempted_at=_text(step.last_attempted_at),

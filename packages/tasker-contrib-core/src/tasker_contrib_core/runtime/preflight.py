@@ -12,7 +12,7 @@ The probe opens a TCP connection and sends the 8-byte ``SSLRequest`` that
 every PostgreSQL client starts with; a server answers one byte (``S`` or
 ``N``) before any authentication. That catches a closed port, a host that
 drops packets, a wrong address and a socket that accepts but never speaks,
-without a database driver. It runs on a daemon thread joined with a timeout,
+without a database driver. It runs as a bounded call (a daemon thread joined with a timeout),
 so even a stuck DNS lookup cannot hold the caller longer than the bound.
 """
 
@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from tasker_contrib_core._internal.bounded_call import call_bounded
 from tasker_contrib_core.config.masking import mask_url
 from tasker_contrib_core.errors import DatabaseUnreachableError
 
@@ -129,23 +129,14 @@ def check_database_reachable(
     what failed, where, and what to do. The GIL is free while it waits.
     """
     address = parse_database_address(url)
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["answer"] = _probe(address, timeout)
-        except BaseException as exc:  # reported to the caller below
-            outcome["error"] = exc
-
-    started = time.monotonic()
-    thread = threading.Thread(target=run, name="tasker-contrib-db-preflight", daemon=True)
-    thread.start()
     # A little slack on top of the socket timeouts: only DNS can overrun them.
-    thread.join(timeout + 0.25)
-    seconds = time.monotonic() - started
-    if "answer" in outcome:
-        return PreflightResult(address, seconds, str(outcome["answer"]))
-    error = outcome.get("error")
+    outcome = call_bounded(
+        lambda: _probe(address, timeout), timeout + 0.25, name="tasker-contrib-db-preflight"
+    )
+    seconds = outcome.seconds
+    if outcome.finished and outcome.error is None:
+        return PreflightResult(address, seconds, str(outcome.value))
+    error = outcome.error
     reason = (
         _explain(address, error, timeout)
         if isinstance(error, BaseException)

@@ -21,29 +21,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tasker_contrib_core.client.models import TERMINAL_TASK_STATUSES, TaskRequest
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.client.models import TaskRequest
+from tasker_contrib_core.engine.result import TaskRunResult
+from tasker_contrib_core.errors import TaskNotFoundError
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,
     STEP_STARTED,
     TaskerEvent,
 )
-from tasker_contrib_core.engine.result import TaskRunResult
-from tasker_contrib_core.errors import TaskNotFoundError
+from tasker_contrib_core.states import TERMINAL_TASK_STATES, StepState, TaskState
 from tasker_contrib_core.templates.model import StepType, TaskTemplate
-
-TASK_PENDING = "pending"
-TASK_RUNNING = "steps_in_process"
-TASK_COMPLETE = "complete"
-TASK_ERROR = "error"
-TASK_CANCELLED = "cancelled"
-
-STEP_PENDING = "pending"
-STEP_IN_PROGRESS = "in_progress"
-STEP_WAITING = "waiting_for_retry"
-STEP_COMPLETE = "complete"
-STEP_ERROR = "error"
 
 #: Default number of tasks kept before the oldest finished ones are dropped.
 DEFAULT_MAX_TASKS = 10_000
@@ -81,7 +70,7 @@ class StepRecord:
     retryable: bool
     created_at: datetime
     updated_at: datetime
-    state: str = STEP_PENDING
+    state: str = StepState.PENDING
     attempts: int = 0
     results: Any = None
     completed_at: datetime | None = None
@@ -101,7 +90,7 @@ class TaskRecord:
     template: TaskTemplate
     created_at: datetime
     updated_at: datetime
-    status: str = TASK_PENDING
+    status: str = TaskState.PENDING
     completed_at: datetime | None = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
     error: str | None = None
@@ -109,7 +98,7 @@ class TaskRecord:
 
     @property
     def is_terminal(self) -> bool:
-        return self.status in TERMINAL_TASK_STATUSES
+        return self.status in TERMINAL_TASK_STATES
 
 
 def _named_step_uuid(template: TaskTemplate, step_name: str) -> str:
@@ -189,9 +178,9 @@ class TaskStore:
         """pending -> steps_in_process; False when the task was cancelled meanwhile."""
         with self._lock:
             record = self._require(task_uuid)
-            if record.status != TASK_PENDING:
+            if record.status != TaskState.PENDING:
                 return False
-            record.status = TASK_RUNNING
+            record.status = TaskState.STEPS_IN_PROCESS
             record.updated_at = _now()
             return True
 
@@ -203,7 +192,7 @@ class TaskStore:
             if record.is_terminal:
                 return False, before
             now = _now()
-            record.status = TASK_CANCELLED
+            record.status = TaskState.CANCELLED
             record.updated_at = now
             record.completed_at = now
             return True, before
@@ -222,7 +211,7 @@ class TaskStore:
             record.updated_at = now
             step.updated_at = now
             if event.name == STEP_STARTED:
-                step.state = STEP_IN_PROGRESS
+                step.state = StepState.IN_PROGRESS
                 attempt = payload.get("attempt")
                 step.attempts = attempt if isinstance(attempt, int) else step.attempts + 1
                 step.last_attempted_at = now
@@ -233,12 +222,12 @@ class TaskStore:
                         now,
                         True,
                         from_state=step.state,
-                        to_state=STEP_COMPLETE,
+                        to_state=StepState.COMPLETE,
                         payload=payload,
                         result=payload.get("result"),
                     )
                 )
-                step.state = STEP_COMPLETE
+                step.state = StepState.COMPLETE
                 step.results = payload.get("result")
                 step.completed_at = now
             elif event.name == STEP_FAILED:
@@ -248,12 +237,12 @@ class TaskStore:
                         now,
                         False,
                         from_state=step.state,
-                        to_state=STEP_ERROR,
+                        to_state=StepState.ERROR,
                         payload=payload,
                         result=payload.get("error"),
                     )
                 )
-                step.state = STEP_WAITING if will_retry else STEP_ERROR
+                step.state = StepState.WAITING_FOR_RETRY if will_retry else StepState.ERROR
                 step.results = {"error": payload.get("error")}
                 step.last_failure_at = now
                 retry_in = payload.get("retry_in_ms")
@@ -263,7 +252,7 @@ class TaskStore:
                     else None
                 )
             elif event.name == STEP_CHECKPOINT_YIELD:
-                step.state = STEP_IN_PROGRESS
+                step.state = StepState.IN_PROGRESS
 
     def _step_for(self, record: TaskRecord, event: TaskerEvent) -> StepRecord:
         step_uuid = str(event.step_uuid)
@@ -322,7 +311,7 @@ class TaskStore:
                 step.state = run.status
                 step.attempts = run.attempts
                 step.dependencies = tuple(run.dependencies)
-                if run.status == STEP_COMPLETE:
+                if run.status == StepState.COMPLETE:
                     step.results = run.result
                     step.completed_at = run.finished_at or step.completed_at or now
                 elif run.error is not None:
@@ -331,8 +320,8 @@ class TaskStore:
             record.steps = steps
             record.warnings = list(result.warnings)
             record.updated_at = now
-            if record.status != TASK_CANCELLED:
-                record.status = TASK_COMPLETE if result.ok else TASK_ERROR
+            if record.status != TaskState.CANCELLED:
+                record.status = TaskState.COMPLETE if result.ok else TaskState.ERROR
                 record.completed_at = now
 
     def fail(self, task_uuid: str, message: str) -> None:
@@ -344,8 +333,8 @@ class TaskStore:
             now = _now()
             record.error = message
             record.updated_at = now
-            if record.status != TASK_CANCELLED:
-                record.status = TASK_ERROR
+            if record.status != TaskState.CANCELLED:
+                record.status = TaskState.ERROR
                 record.completed_at = now
 
     # -- reading -------------------------------------------------------------
@@ -423,11 +412,6 @@ def _copy(task: TaskRecord) -> TaskRecord:
 
 __all__ = [
     "DEFAULT_MAX_TASKS",
-    "TASK_CANCELLED",
-    "TASK_COMPLETE",
-    "TASK_ERROR",
-    "TASK_PENDING",
-    "TASK_RUNNING",
     "AuditRecord",
     "StepRecord",
     "TaskRecord",

@@ -14,7 +14,7 @@ What it adds around ``tasker_core.Worker`` (each point is a hazard listed in
   when the engine hands control back, see ``docs/runtimes.md``);
 * one domain-event poller per process, and the step notifications of the
   ``EventBridge`` re-subscribed on every start (its ``stop()`` drops them),
-  all translated into :class:`~tasker_contrib_core.engine.events.TaskerEvent`;
+  all translated into :class:`~tasker_contrib_core.events.event.TaskerEvent`;
 * ``start()`` idempotent per pid; a fork after start is refused at once with
   :class:`~tasker_contrib_core.errors.RuntimeForkedError`, without calling the
   engine (which would hang in the child);
@@ -35,6 +35,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from tasker_contrib_core._internal.bounded_call import call_bounded
+from tasker_contrib_core.config.render import remove_render_dir
 from tasker_contrib_core.errors import RuntimeStartError
 from tasker_contrib_core.runtime.base import (
     EventListener,
@@ -51,6 +53,10 @@ from tasker_contrib_core.runtime.engine_env import (
     apply_engine_environment,
     plan_engine_environment,
 )
+from tasker_contrib_core.runtime.event_translation import (
+    TranslationFailures,
+    WorkerEventTranslator,
+)
 from tasker_contrib_core.runtime.fork_guard import (
     ProcessOwner,
     reset_in_forked_children,
@@ -60,12 +66,11 @@ from tasker_contrib_core.runtime.preflight import (
     DEFAULT_PREFLIGHT_TIMEOUT,
     check_database_reachable,
 )
-from tasker_contrib_core.runtime.worker_events import WorkerEventTranslator
 
 if TYPE_CHECKING:
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
     from tasker_contrib_core.config.settings import TaskerSettings
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 logger = logging.getLogger("tasker_contrib_core.runtime")
 
@@ -119,8 +124,9 @@ class WorkerRuntime(Runtime):
         self._owner = ProcessOwner()
         self._lock = threading.Lock()
         self._fanout = EventFanout()
+        self._translation_failures = TranslationFailures(logger)
         self._session: _Session | None = None
-        self._stopping: threading.Thread | None = None
+        self._stopping: threading.Event | None = None  # set once the last stop finished
         self._last_error: str | None = None
         self._client: TaskClient | None = None
         self._async_client: AsyncTaskClient | None = None
@@ -152,7 +158,7 @@ class WorkerRuntime(Runtime):
         with self._lock:
             if self._session is not None:
                 return
-            if self._stopping is not None and self._stopping.is_alive():
+            if self._stopping is not None and not self._stopping.is_set():
                 raise RuntimeStartError(
                     "the worker runtime is still stopping from a previous stop() that ran out "
                     "of time; wait for it (call stop() again) before starting"
@@ -195,37 +201,23 @@ class WorkerRuntime(Runtime):
         return self._bootstrap_bounded(plan, max(0.1, deadline - time.monotonic()))
 
     def _bootstrap_bounded(self, plan: EnginePlan, timeout: float) -> _Session:
-        """Run the bootstrap on a daemon thread and wait at most ``timeout`` for it."""
-        outcome: dict[str, Any] = {}
-        abandoned = threading.Event()
-        handoff = threading.Lock()
+        """Run the bootstrap as a bounded call; a bootstrap finishing too late is undone."""
 
-        def run() -> None:
-            try:
-                session = self._bootstrap(plan)
-            except BaseException as exc:  # handed to the waiting thread
-                outcome["error"] = exc
-                return
-            with handoff:
-                if not abandoned.is_set():
-                    outcome["session"] = session
-                    return
-            # The caller gave up waiting: undo what finished too late.
+        def undo_late_start(session: _Session) -> None:
             logger.warning("the engine finished starting after start() gave up; stopping it")
             self._teardown(session, timeout=self.settings.shutdown_timeout_seconds)
 
-        thread = threading.Thread(target=run, name="tasker-contrib-bootstrap", daemon=True)
-        started = time.monotonic()
-        thread.start()
-        thread.join(timeout)
-        with handoff:
-            if "session" not in outcome and "error" not in outcome:
-                abandoned.set()
-        if "session" in outcome:
-            session: _Session = outcome["session"]
-            session.bootstrap_seconds = time.monotonic() - started
+        outcome = call_bounded(
+            lambda: self._bootstrap(plan),
+            timeout,
+            name="tasker-contrib-bootstrap",
+            on_late=undo_late_start,
+        )
+        error = outcome.error
+        if outcome.finished and error is None and outcome.value is not None:
+            session = outcome.value
+            session.bootstrap_seconds = outcome.seconds
             return session
-        error = outcome.get("error")
         if isinstance(error, RuntimeStartError):
             raise error
         if error is not None:
@@ -307,22 +299,24 @@ class WorkerRuntime(Runtime):
             return False
         try:
             session, self._session = self._session, None
-            thread = self._stopping
+            stopped = self._stopping
             if session is not None:
-                thread = threading.Thread(
-                    target=self._teardown,
-                    args=(session, bound),
-                    name="tasker-contrib-stop",
-                    daemon=True,
-                )
-                self._stopping = thread
-                thread.start()
+                stopped = self._stopping = threading.Event()
         finally:
             self._lock.release()
-        if thread is None:
+        if stopped is None:
             return True
-        thread.join(max(0.0, bound - (time.monotonic() - started)))
-        if thread.is_alive():
+        remaining = max(0.0, bound - (time.monotonic() - started))
+        if session is None:  # an earlier stop ran out of time: wait for it once more
+            done = stopped.wait(remaining)
+        else:
+            done = call_bounded(
+                lambda: self._teardown_then_signal(session, bound, stopped),
+                remaining,
+                name="tasker-contrib-stop",
+            ).finished
+        remove_render_dir()  # the rendered config holds the password; the engine has read it
+        if not done:
             logger.warning(
                 "the worker runtime did not stop within %.1fs (a step handler still running?); "
                 "it keeps stopping in the background on a daemon thread",
@@ -330,6 +324,15 @@ class WorkerRuntime(Runtime):
             )
             return False
         return session.stop_clean if session is not None else True
+
+    def _teardown_then_signal(
+        self, session: _Session, timeout: float, stopped: threading.Event
+    ) -> None:
+        """:meth:`_teardown`, then tell a later ``stop()`` / ``start()`` it is over."""
+        try:
+            self._teardown(session, timeout)
+        finally:
+            stopped.set()
 
     def _teardown(self, session: _Session, timeout: float) -> None:
         """Stop everything a session started, in order; runs on a daemon thread."""
@@ -364,14 +367,14 @@ class WorkerRuntime(Runtime):
         """Receive every event of the real worker (on its poller threads)."""
         return self._fanout.subscribe(listener)
 
-    def _emit_safely(self, produce: Callable[[], TaskerEvent]) -> None:
+    def _emit_safely(self, event_type: str, produce: Callable[[], TaskerEvent]) -> None:
         # Must never raise: the EventBridge calls us inside the worker's own
         # step-completion path, where an exception would be taken for a failed
         # submission and the step reported as failed.
         try:
             event = produce()
-        except Exception:
-            logger.debug("could not translate an engine event", exc_info=True)
+        except Exception as exc:
+            self._translation_failures.record(event_type, exc)
             return
         try:
             self._fanout.emit(event)
@@ -382,13 +385,13 @@ class WorkerRuntime(Runtime):
         self, translator: WorkerEventTranslator
     ) -> list[tuple[str, Callable[..., None]]]:
         def on_received(event: Any, *_: Any) -> None:
-            self._emit_safely(lambda: translator.step_received(event))
+            self._emit_safely(_STEP_RECEIVED, lambda: translator.step_received(event))
 
         def on_completion(result: Any, *_: Any) -> None:
-            self._emit_safely(lambda: translator.step_completed(result))
+            self._emit_safely(_STEP_COMPLETION, lambda: translator.step_completed(result))
 
         def on_checkpoint(data: Any, *_: Any) -> None:
-            self._emit_safely(lambda: translator.checkpoint_yielded(data))
+            self._emit_safely(_STEP_CHECKPOINT, lambda: translator.checkpoint_yielded(data))
 
         return [
             (_STEP_RECEIVED, on_received),
@@ -398,7 +401,9 @@ class WorkerRuntime(Runtime):
 
     def _domain_listener(self, translator: WorkerEventTranslator) -> Callable[[Any], None]:
         def on_domain_event(event: Any) -> None:
-            self._emit_safely(lambda: translator.domain_event(event))
+            self._emit_safely(
+                f"domain event {_domain_event_name(event)}", lambda: translator.domain_event(event)
+            )
 
         return on_domain_event
 
@@ -418,7 +423,7 @@ class WorkerRuntime(Runtime):
             "listener_failures": self._fanout.failures,
         }
         if session is None:
-            stopping = self._stopping is not None and self._stopping.is_alive()
+            stopping = self._stopping is not None and not self._stopping.is_set()
             details["stopping"] = stopping
             return RuntimeStatus(
                 kind=self.kind,
@@ -492,6 +497,15 @@ class WorkerRuntime(Runtime):
         except Exception:
             return {}
         return {"base_url": url} if isinstance(url, str) and url else {}
+
+
+def _domain_event_name(event: Any) -> str:
+    """The name of a raw domain event, for a warning about it (never raises)."""
+    try:
+        name = event.get("event_name") if isinstance(event, dict) else event.event_name
+    except Exception:
+        name = None
+    return repr(name) if name else f"of type {type(event).__name__}"
 
 
 def _reset_locks_after_fork(target: object) -> None:

@@ -1,14 +1,18 @@
 """The step graph of a template: edges, ancestors, cycles.
 
-Shared by the validator and the graph renderers so both agree on what an edge
-is. Edges only join steps that exist: a dependency on an unknown step or on the
-step itself is a validation finding, not an edge. With duplicate step names the
-first step of that name wins, as in the engine's lookups.
+The one implementation of graph checks, shared by the template validator, the
+local engine's plan and the graph renderers, so all agree on what an edge is.
+Edges only join steps that exist: a dependency on an unknown step or on the
+step itself is a validation finding, not an edge. With duplicate step names
+the first step of that name wins, as in the engine's lookups.
 """
 
 from __future__ import annotations
 
 import graphlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from tasker_contrib_core.templates.model import StepDefinition, TaskTemplate
 
@@ -22,6 +26,31 @@ def steps_by_name(template: TaskTemplate) -> dict[str, StepDefinition]:
     for step in template.steps:
         table.setdefault(step.name, step)
     return table
+
+
+def duplicate_names(template: TaskTemplate) -> dict[str, int]:
+    """Step names used more than once, with how many steps use each."""
+    return {name: count for name, count in Counter(template.step_names).items() if count > 1}
+
+
+@dataclass(frozen=True)
+class BadDependency:
+    """A dependency that is not an edge: ``problem`` is ``"self"`` or ``"unknown"``."""
+
+    step: StepDefinition
+    dependency: str
+    problem: str
+
+
+def bad_dependencies(template: TaskTemplate) -> Iterator[BadDependency]:
+    """Dependencies on the step itself or on a step the template does not define."""
+    names = set(template.step_names)
+    for step in template.steps:
+        for dep in step.dependencies:
+            if dep == step.name:
+                yield BadDependency(step, dep, "self")
+            elif dep not in names:
+                yield BadDependency(step, dep, "unknown")
 
 
 def parents(template: TaskTemplate) -> dict[str, list[str]]:
@@ -57,6 +86,21 @@ def ancestors(template: TaskTemplate, name: str) -> set[str]:
         seen.add(current)
         stack.extend(edges.get(current, []))
     seen.discard(name)
+    return seen
+
+
+def descendants(template: TaskTemplate, roots: Iterable[str]) -> set[str]:
+    """Every step downstream of any of ``roots`` (not the roots themselves), in one walk."""
+    below = children(template)
+    start = set(roots)
+    seen: set[str] = set()
+    stack = [kid for root in start for kid in below.get(root, [])]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(below.get(current, []))
     return seen
 
 
@@ -108,8 +152,12 @@ def topological_order(template: TaskTemplate) -> list[str]:
 
 __all__ = [
     "MAX_REPORTED_CYCLES",
+    "BadDependency",
     "ancestors",
+    "bad_dependencies",
     "children",
+    "descendants",
+    "duplicate_names",
     "find_cycles",
     "parents",
     "steps_by_name",

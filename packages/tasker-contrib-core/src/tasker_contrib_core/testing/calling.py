@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tasker_contrib_core.engine.execution import FAILURE, AttemptOutcome, run_attempt
-from tasker_contrib_core.engine.resolver import (
+from tasker_contrib_core.handlers import (
     ResolvedHandler,
     instantiate_like_worker,
     resolve_handler,

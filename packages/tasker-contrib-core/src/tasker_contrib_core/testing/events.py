@@ -4,7 +4,7 @@ Events are how applications observe workflows (signals, Celery tasks, log
 lines), so "did ``payment.charged`` fire after ``charge_payment`` completed,
 and ``order.rejected`` never" is a real test. :class:`EventRecorder` is a
 plain listener (``listeners=[recorder]`` on a run, or ``publish(event)`` as a
-sink) that keeps every :class:`~tasker_contrib_core.engine.events.TaskerEvent`
+sink) that keeps every :class:`~tasker_contrib_core.events.event.TaskerEvent`
 it sees, from any runtime, and offers filters and ordered assertions whose
 failures list what was actually recorded.
 
@@ -22,7 +22,7 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 #: An ``assert_order`` entry: an event name pattern, or ``(pattern, step_name)``.
 OrderEntry = str | tuple[str, str]

@@ -24,8 +24,9 @@ from tasker_contrib_core.testing.render import describe_run
 from tasker_contrib_core.testing.watchdog import Progress, run_with_deadline
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import Listener, TaskerEvent
+    from tasker_contrib_core.engine.listeners import Listener
     from tasker_contrib_core.engine.result import StepRun, TaskRunResult
+    from tasker_contrib_core.events.event import TaskerEvent
     from tasker_contrib_core.templates.model import TaskTemplate
 
 

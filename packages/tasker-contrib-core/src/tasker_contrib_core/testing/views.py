@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-#: ``StepRun.status`` values, repeated here so reading a result never imports the engine.
-_STEP_COMPLETE = "complete"
-_STEP_ERROR = "error"
+from tasker_contrib_core.states import StepState
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,8 @@ def view_of(outcome: Any) -> ResultView:
         status = str(outcome.status)
         return ResultView(
             label=f"step '{outcome.name}'",
-            succeeded=status == _STEP_COMPLETE,
-            failed=status == _STEP_ERROR,
+            succeeded=status == StepState.COMPLETE,
+            failed=status == StepState.ERROR,
             result=outcome.result,
             error_message=error.message if error is not None else None,
             error_type=error.error_type if error is not None else None,

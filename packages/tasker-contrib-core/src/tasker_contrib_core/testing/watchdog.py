@@ -15,13 +15,13 @@ context-local state (request ids, test settings) is visible to handlers.
 
 from __future__ import annotations
 
-import contextvars
 import threading
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core._internal.bounded_call import call_bounded
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,
@@ -30,7 +30,7 @@ from tasker_contrib_core.engine.events import (
 from tasker_contrib_core.testing.errors import TaskRunTimeoutError
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.engine.events import TaskerEvent
+    from tasker_contrib_core.events.event import TaskerEvent
 
 T = TypeVar("T")
 
@@ -107,21 +107,8 @@ def run_with_deadline(
         return work()
     if timeout <= 0:
         raise ValueError(f"timeout must be positive (or None for no limit), got {timeout}")
-    outcome: dict[str, Any] = {}
-    finished = threading.Event()
-    context = contextvars.copy_context()
-
-    def target() -> None:
-        try:
-            outcome["value"] = context.run(work)
-        except BaseException as exc:  # handed to the waiting thread below
-            outcome["error"] = exc
-        finally:
-            finished.set()
-
-    thread = threading.Thread(target=target, name=f"tasker-run-{task}", daemon=True)
-    thread.start()
-    if not finished.wait(timeout):
+    outcome = call_bounded(work, timeout, name=f"tasker-run-{task}")
+    if outcome.timed_out:
         running, waiting = progress.running(), progress.waiting()
         raise TaskRunTimeoutError(
             timeout_message(task, timeout, running, waiting),
@@ -130,14 +117,7 @@ def run_with_deadline(
             running=running,
             waiting=waiting,
         )
-    error = outcome.get("error")
-    if error is not None:
-        try:
-            raise error
-        finally:
-            outcome.clear()
-    value: T = outcome["value"]
-    return value
+    return outcome.result()
 
 
 __all__ = ["Progress", "run_with_deadline", "timeout_message"]

@@ -20,7 +20,12 @@ orchestrator's behaviour:
 from __future__ import annotations
 
 from tasker_contrib_core.templates import codes
-from tasker_contrib_core.templates.dag import ancestors, children, parents, steps_by_name
+from tasker_contrib_core.templates.dag import (
+    children,
+    descendants,
+    parents,
+    steps_by_name,
+)
 from tasker_contrib_core.templates.findings import Finding, finding_for
 from tasker_contrib_core.templates.model import StepType, TaskTemplate
 
@@ -63,10 +68,7 @@ def _dynamic_steps(template: TaskTemplate) -> set[str]:
     table = steps_by_name(template)
     decisions = {name for name, step in table.items() if step.type is StepType.DECISION}
     dynamic = {name for name, step in table.items() if step.type is StepType.BATCH_WORKER}
-    for name in table:
-        if ancestors(template, name) & decisions:
-            dynamic.add(name)
-    return dynamic
+    return dynamic | descendants(template, decisions)
 
 
 def check_convergence(template: TaskTemplate) -> list[Finding]:
@@ -75,6 +77,8 @@ def check_convergence(template: TaskTemplate) -> list[Finding]:
     table = steps_by_name(template)
     edges = parents(template)
     dynamic = _dynamic_steps(template)
+    order = {name: index for index, name in enumerate(table)}
+    decisions = {n: order[n] for n, s in table.items() if s.type is StepType.DECISION}
     for step in template.steps:
         deps = edges.get(step.name, [])
         if step.type is StepType.DEFERRED_CONVERGENCE:
@@ -106,18 +110,33 @@ def check_convergence(template: TaskTemplate) -> list[Finding]:
                     "worker instance that was created.",
                 )
             )
-        findings.extend(_branch_join(template, step.name, step.type, deps))
+        findings.extend(
+            _branch_join(template, step.name, step.type, deps, edges=edges, decisions=decisions)
+        )
     return findings
 
 
 def _branch_join(
-    template: TaskTemplate, name: str, step_type: StepType, deps: list[str]
+    template: TaskTemplate,
+    name: str,
+    step_type: StepType,
+    deps: list[str],
+    *,
+    edges: dict[str, list[str]],
+    decisions: dict[str, int],
 ) -> list[Finding]:
-    """Warn when a non-deferred step waits for two alternative branches of one decision."""
-    table = steps_by_name(template)
-    edges = parents(template)
-    for decision in (n for n, s in table.items() if s.type is StepType.DECISION):
-        branches = [dep for dep in deps if decision in edges.get(dep, [])]
+    """Warn when a non-deferred step waits for two alternative branches of one decision.
+
+    Looks only at the dependencies' own parents (linear in edges), not at every
+    decision of the template for every step.
+    """
+    by_decision: dict[str, list[str]] = {}
+    for dep in deps:
+        for parent in edges.get(dep, []):
+            if parent in decisions:
+                by_decision.setdefault(parent, []).append(dep)
+    for decision in sorted(by_decision, key=decisions.__getitem__):
+        branches = by_decision[decision]
         if len(branches) >= 2:
             return [
                 finding_for(

@@ -2,7 +2,7 @@
 
 Resolution uses the same rules as the Python worker (registered name first,
 then ``package.module.ClassName`` import), via
-:func:`tasker_contrib_core.engine.resolver.resolve_handler`, imported only when
+:func:`tasker_contrib_core.handlers.resolve_handler`, imported only when
 the check runs because it may import the engine's extension module.
 """
 
@@ -70,7 +70,7 @@ def check_handler_resolution(
     template: TaskTemplate, handler_packages: Sequence[str]
 ) -> list[Finding]:
     """UNRESOLVABLE_HANDLER: the callable does not resolve as the worker would resolve it."""
-    from tasker_contrib_core.engine.resolver import resolve_handler
+    from tasker_contrib_core.handlers import resolve_handler
 
     findings = []
     failures: dict[str, str | None] = {}

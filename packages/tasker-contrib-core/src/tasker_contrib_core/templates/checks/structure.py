@@ -8,17 +8,15 @@ time rather than failing at deploy time.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 
 from tasker_contrib_core.templates import codes
-from tasker_contrib_core.templates.dag import find_cycles
+from tasker_contrib_core.templates.dag import bad_dependencies, duplicate_names, find_cycles
 from tasker_contrib_core.templates.findings import Finding, finding_for
 from tasker_contrib_core.templates.model import TaskTemplate
 
 
 def check_duplicate_step_names(template: TaskTemplate) -> list[Finding]:
     """DUPLICATE_STEP_NAME: results, dependencies and decisions are keyed by name."""
-    counts = Counter(template.step_names)
     return [
         finding_for(
             template,
@@ -27,40 +25,38 @@ def check_duplicate_step_names(template: TaskTemplate) -> list[Finding]:
             step=name,
             hint="Rename all but one; step names must be unique within a template.",
         )
-        for name, count in counts.items()
-        if count > 1
+        for name, count in duplicate_names(template).items()
     ]
 
 
 def check_dependencies(template: TaskTemplate) -> list[Finding]:
     """SELF_DEPENDENCY and MISSING_DEP_REF, with a did-you-mean for typos."""
-    names = set(template.step_names)
+    names = sorted(set(template.step_names))
     findings = []
-    for step in template.steps:
-        for dep in step.dependencies:
-            if dep == step.name:
-                findings.append(
-                    finding_for(
-                        template,
-                        codes.SELF_DEPENDENCY,
-                        f"step '{step.name}' lists itself in its dependencies",
-                        step=step.name,
-                        hint=f"Remove '{dep}' from the dependencies of '{step.name}'.",
-                    )
+    for bad in bad_dependencies(template):
+        step, dep = bad.step, bad.dependency
+        if bad.problem == "self":
+            findings.append(
+                finding_for(
+                    template,
+                    codes.SELF_DEPENDENCY,
+                    f"step '{step.name}' lists itself in its dependencies",
+                    step=step.name,
+                    hint=f"Remove '{dep}' from the dependencies of '{step.name}'.",
                 )
-            elif dep not in names:
-                close = difflib.get_close_matches(dep, sorted(names), n=1)
-                suggestion = f"Did you mean '{close[0]}'? " if close else ""
-                findings.append(
-                    finding_for(
-                        template,
-                        codes.MISSING_DEP_REF,
-                        f"step '{step.name}' depends on '{dep}', which is not a step "
-                        "of this template",
-                        step=step.name,
-                        hint=f"{suggestion}Dependencies must name steps defined in `steps`.",
-                    )
-                )
+            )
+            continue
+        close = difflib.get_close_matches(dep, names, n=1)
+        suggestion = f"Did you mean '{close[0]}'? " if close else ""
+        findings.append(
+            finding_for(
+                template,
+                codes.MISSING_DEP_REF,
+                f"step '{step.name}' depends on '{dep}', which is not a step of this template",
+                step=step.name,
+                hint=f"{suggestion}Dependencies must name steps defined in `steps`.",
+            )
+        )
     return findings
 
 

@@ -1,29 +1,23 @@
-"""The normalised event type, and delivery to listeners that may misbehave.
+"""The normalised event type every runtime emits: :class:`TaskerEvent`.
 
-Every source of Tasker events (this engine, the real worker's domain event
-poller, its event bridge) is turned into one shape, :class:`TaskerEvent`, so
-sinks written once work against any runtime. ``kind`` separates *lifecycle*
-events (the engine's own: a step started, completed, failed) from *domain*
-events (the ``publishes_events`` a template declares).
-
-Listeners are plain callables taking one event. A listener that raises is
-reported once and otherwise ignored: observing a run must never change it.
+Every source of Tasker events (the local engine, the real worker's domain event
+poller, its event bridge) is turned into this one shape, so sinks written once
+work against any runtime. ``kind`` separates *lifecycle* events (the engine's
+own: a step started, completed, failed) from *domain* events (the
+``publishes_events`` a template declares). The events package owns the type;
+the engines import it from here.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic_core import to_jsonable_python
 
-logger = logging.getLogger(__name__)
-
 EventKind = Literal["domain", "lifecycle"]
-Listener = Callable[["TaskerEvent"], object]
 
 #: Lifecycle event names, following the engine's event contract.
 TASK_STARTED = "task.execution.started"
@@ -87,40 +81,6 @@ class TaskerEvent:
         }
 
 
-class ListenerSet:
-    """Deliver events to listeners, isolating each one from the others' failures."""
-
-    __slots__ = ("_failed", "_listeners", "problems")
-
-    def __init__(self, listeners: Iterable[Listener] = ()) -> None:
-        self._listeners: tuple[Listener, ...] = tuple(listeners)
-        self._failed: set[int] = set()
-        self.problems: list[str] = []
-
-    def __bool__(self) -> bool:
-        return bool(self._listeners)
-
-    def emit(self, event: TaskerEvent) -> None:
-        """Call every listener with ``event``; a raising listener is reported, not fatal."""
-        for listener in self._listeners:
-            try:
-                listener(event)
-            except Exception as exc:
-                key = id(listener)
-                if key not in self._failed:
-                    self._failed.add(key)
-                    message = (
-                        f"event listener {_describe(listener)} raised {type(exc).__name__}: "
-                        f"{exc} (on {event.name}); further errors from it are not reported"
-                    )
-                    self.problems.append(message)
-                    logger.warning(message, exc_info=True)
-
-
-def _describe(listener: Listener) -> str:
-    return getattr(listener, "__qualname__", None) or repr(listener)
-
-
 __all__ = [
     "LIFECYCLE_EVENT_NAMES",
     "STEP_CHECKPOINT_YIELD",
@@ -131,7 +91,5 @@ __all__ = [
     "TASK_FAILED",
     "TASK_STARTED",
     "EventKind",
-    "Listener",
-    "ListenerSet",
     "TaskerEvent",
 ]

@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasker_contrib_core.engine.core_import import load_tasker_core
+from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.errors import HandlerResolutionError
 
 #: The worker's test for "this callable is a class path" (``ClassLookupResolver``).

@@ -1,8 +1,10 @@
 """A runtime whose behaviour each test decides: slow, failing, hanging, or fine.
 
-It implements core's ``Runtime`` interface faithfully enough for the
-lifespan, the dependencies and the router, and records which thread each
-call ran on, so tests can prove nothing blocking ran on the event loop.
+It implements core's ``Runtime`` interface faithfully enough for a framework
+integration's hooks, dependencies and health endpoints (any framework
+package's unit tests of its own glue), and records which thread each call ran
+on, so tests can prove nothing blocking ran on an event loop or a request
+thread. Lifecycle tests use the real runtimes instead.
 """
 
 from __future__ import annotations
@@ -120,3 +122,6 @@ def make_event(name: str = "step.execution.completed", **fields: Any) -> Any:
     }
     values.update(fields)
     return TaskerEvent(**values)
+
+
+__all__ = ["Behaviour", "FakeClient", "FakeRuntime", "FakeWorkerRuntime", "make_event"]

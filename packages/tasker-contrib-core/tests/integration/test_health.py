@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tasker_contrib_core.config import TaskerSettings
-from tasker_contrib_core.runtime import LocalRuntime, WorkerRuntime
 from tasker_contrib_core.integration._health import RuntimeHealth, database_url_of
+from tasker_contrib_core.runtime import LocalRuntime, WorkerRuntime
 
 
 def _settings(**values: Any) -> TaskerSettings:

@@ -20,14 +20,16 @@ plain dicts) so this module never imports ``tasker_core``.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from tasker_contrib_core.engine.events import (
+from tasker_contrib_core.events.event import (
     STEP_CHECKPOINT_YIELD,
     STEP_COMPLETED,
     STEP_FAILED,
@@ -219,6 +221,46 @@ class WorkerEventTranslator:
         )
 
 
+class TranslationFailures:
+    """Rate-limited WARNINGs for engine events that could not be translated.
+
+    A tasker-py release that changes an event's shape must be visible: every
+    event of that type would otherwise vanish silently. One warning per event
+    type at first sight, then at most one per ``interval`` seconds per type,
+    saying how many failed in between (a busy worker must not flood the log).
+    """
+
+    def __init__(self, log: logging.Logger, *, interval: float = 60.0) -> None:
+        self.log = log
+        self.interval = interval
+        self.counts: dict[str, int] = {}
+        self._last: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, event_type: str, error: BaseException) -> bool:
+        """Count one failure of ``event_type``; True when a warning was logged."""
+        now = time.monotonic()
+        with self._lock:
+            count = self.counts[event_type] = self.counts.get(event_type, 0) + 1
+            last = self._last.get(event_type)
+            if last is not None and now - last[0] < self.interval:
+                return False
+            since = count - (last[1] if last is not None else 0)
+            self._last[event_type] = (now, count)
+        self.log.warning(
+            "could not translate the engine's %s event (%s: %s); %d such event(s) lost so "
+            "far (%d since the last warning). The installed tasker-py may report events in a "
+            "shape this tasker-contrib-core does not know: check the supported tasker-py range",
+            event_type,
+            type(error).__name__,
+            error,
+            count,
+            since,
+            exc_info=error if last is None else None,
+        )
+        return True
+
+
 def _parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -231,4 +273,4 @@ def _parse_time(value: Any) -> datetime:
     return _now()
 
 
-__all__ = ["MAX_REMEMBERED_STEPS", "StepMemo", "WorkerEventTranslator"]
+__all__ = ["MAX_REMEMBERED_STEPS", "StepMemo", "TranslationFailures", "WorkerEventTranslator"]

@@ -7,13 +7,15 @@ their shape breaks here rather than in a sink.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tasker_contrib_core.runtime.worker_events import StepMemo, WorkerEventTranslator
+from tasker_contrib_core.runtime.event_translation import StepMemo, WorkerEventTranslator
 
 FIXTURE = Path(__file__).parents[1] / "engine" / "fixtures" / "worker_event.json"
 
@@ -142,3 +144,63 @@ def test_step_memo_is_bounded() -> None:
         memo.remember(f"s{index}", "t", "n", "ns", 1)
     assert memo.recall("s0") is None
     assert memo.recall("s4") == ("t", "n", "ns", 1)
+
+
+def test_an_event_that_cannot_be_translated_is_a_rate_limited_warning_naming_its_type(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasker_contrib_core.config import TaskerSettings
+    from tasker_contrib_core.runtime import WorkerRuntime
+
+    class ChangedShape:
+        """What a future tasker-py might send: no attribute we know."""
+
+    runtime = WorkerRuntime(TaskerSettings(runtime="worker", _environ={}), environ={})
+    received: list[Any] = []
+    runtime.subscribe(received.append)
+    translator = WorkerEventTranslator()
+    listeners = dict(runtime._bridge_listeners(translator))
+    on_domain = runtime._domain_listener(translator)
+
+    def broken(event: Any) -> Any:
+        raise KeyError("task_uuid")
+
+    monkeypatch.setattr(translator, "step_completed", broken)
+    monkeypatch.setattr(translator, "domain_event", broken)
+    with caplog.at_level(logging.WARNING, logger="tasker_contrib_core.runtime"):
+        for _ in range(5):
+            listeners["step.completion.sent"](ChangedShape())  # never raises into the engine
+        on_domain({"event_name": "order.shipped"})
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # one per event type, not one per event
+    assert "step.completion.sent" in warnings[0].getMessage()
+    assert "KeyError" in warnings[0].getMessage()
+    assert "'order.shipped'" in warnings[1].getMessage()
+    assert received == []
+    assert runtime._translation_failures.counts == {
+        "step.completion.sent": 5,
+        "domain event 'order.shipped'": 1,
+    }
+
+
+def test_translation_warnings_repeat_after_the_interval_with_the_count() -> None:
+    import logging as stdlib_logging
+
+    from tasker_contrib_core.runtime.event_translation import TranslationFailures
+
+    records: list[str] = []
+
+    class Collect(stdlib_logging.Handler):
+        def emit(self, record: stdlib_logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    log = stdlib_logging.getLogger("test.translation.failures")
+    log.addHandler(Collect())
+    log.propagate = False
+    failures = TranslationFailures(log, interval=0.05)
+    assert failures.record("step.completion.sent", ValueError("x")) is True
+    assert failures.record("step.completion.sent", ValueError("x")) is False
+    time.sleep(0.06)
+    assert failures.record("step.completion.sent", ValueError("x")) is True
+    assert len(records) == 2
+    assert "3 such event(s) lost so far (2 since the last warning)" in records[1]
