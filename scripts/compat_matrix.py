@@ -5,7 +5,10 @@ packages) the framework versions a package claims. Like sentry-python's generate
 matrix, we do not test the full cross product: every claimed framework version runs
 with the newest tasker-py, every claimed tasker-py version runs with the newest
 framework, each on the newest claimed Python; and the newest versions of both run
-on every claimed Python.
+on every claimed Python. A framework version that supports fewer Pythons than the
+package (Django 6 needs Python >= 3.12) lists them in the optional ``python-for``
+table (``"django==6.1.3" = ["3.12", "3.13"]``): it then runs on the newest of
+those, and each Python runs with the newest framework version it supports.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ENGINE = "tasker-py"
+#: Optional sub-table: ``"<framework>==<version>" = [pythons]`` for versions with fewer Pythons.
+PYTHON_FOR = "python-for"
+#: Keys of a compat table that are not framework version lists.
+NOT_FRAMEWORKS = ("package", "python", ENGINE, PYTHON_FOR)
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,30 @@ def _pins(newest: dict[str, str], chosen: dict[str, str]) -> tuple[tuple[str, st
     return tuple((name, chosen.get(name, version)) for name, version in newest.items())
 
 
+@dataclass(frozen=True)
+class _Supports:
+    """Whether a framework version runs on a Python (``python-for``, else every claimed one)."""
+
+    limits: dict[str, list[str]]
+    pythons: list[str]
+
+    def __call__(self, name: str, version: str, python: str) -> bool:
+        return python in self.limits.get(f"{name}=={version}", self.pythons)
+
+
+def _newest_for(
+    frameworks: dict[str, list[str]], supports: _Supports, python: str
+) -> dict[str, str] | None:
+    """The newest version of every framework that runs on ``python`` (None: one has none)."""
+    chosen: dict[str, str] = {}
+    for name, versions in frameworks.items():
+        fitting = [v for v in versions if supports(name, v, python)]
+        if not fitting:
+            return None
+        chosen[name] = fitting[-1]
+    return chosen
+
+
 def matrix_entries(root: Path) -> list[MatrixEntry]:
     entries: list[MatrixEntry] = []
     for distribution, compat in compat_tables(root):
@@ -95,19 +126,30 @@ def matrix_entries(root: Path) -> list[MatrixEntry]:
         frameworks = {
             name: [str(v) for v in versions]  # type: ignore[attr-defined]
             for name, versions in compat.items()
-            if name not in ("package", "python", ENGINE)
+            if name not in NOT_FRAMEWORKS
         }
+        limits: dict[str, list[str]] = {
+            str(key): [str(v) for v in value]
+            for key, value in dict(compat.get(PYTHON_FOR, {})).items()  # type: ignore[call-overload]
+        }
+
+        supports = _Supports(limits, pythons)
+
         newest_python = pythons[-1]
         newest = {name: versions[-1] for name, versions in frameworks.items()}
         newest[ENGINE] = engines[-1]
 
         candidates = [(newest_python, _pins(newest, {ENGINE: engine})) for engine in engines]
-        candidates += [
-            (newest_python, _pins(newest, {name: version}))
-            for name, versions in frameworks.items()
-            for version in versions
-        ]
-        candidates += [(python, _pins(newest, {})) for python in pythons]
+        for name, versions in frameworks.items():
+            for version in versions:
+                fitting = [py for py in pythons if supports(name, version, py)]
+                others = _newest_for(frameworks, supports, fitting[-1]) if fitting else None
+                if others is not None:
+                    candidates.append((fitting[-1], _pins(newest, {**others, name: version})))
+        for python in pythons:
+            chosen = _newest_for(frameworks, supports, python)
+            if chosen is not None:
+                candidates.append((python, _pins(newest, chosen)))
         seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for python, combo in candidates:
             if (python, combo) not in seen:

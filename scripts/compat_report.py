@@ -14,6 +14,8 @@ from pathlib import Path
 
 from compat_matrix import (
     ENGINE,
+    NOT_FRAMEWORKS,
+    PYTHON_FOR,
     LowestTarget,
     MatrixEntry,
     canonical_name,
@@ -150,6 +152,12 @@ def _lowest_line(root: Path, distribution: str) -> list[str]:
     return lines
 
 
+def _shown(limits: dict[str, object], name: str, version: object) -> str:
+    """A framework version, with its Pythons when it supports fewer than the package."""
+    only = limits.get(f"{name}=={version}")
+    return f"{version} (Python {', '.join(map(str, only))})" if only else str(version)  # type: ignore[call-overload]
+
+
 def _summary(root: Path) -> list[str]:
     lines = [
         "| package | Python | tasker-py | framework | sessions passed | last run |",
@@ -159,10 +167,11 @@ def _summary(root: Path) -> list[str]:
         rows = _rows(root, distribution)
         passed = sum(1 for row in rows if row.result and row.result.outcome == "passed")
         dates = sorted(row.result.date for row in rows if row.result)
+        limits = dict(compat.get(PYTHON_FOR, {}))  # type: ignore[call-overload]
         frameworks = [
-            f"{name} {', '.join(map(str, versions))}"  # type: ignore[call-overload]
+            f"{name} {', '.join(_shown(limits, name, v) for v in versions)}"  # type: ignore[attr-defined]
             for name, versions in compat.items()
-            if name not in ("package", "python", ENGINE)
+            if name not in NOT_FRAMEWORKS
         ]
         lines.append(
             f"| [`{distribution}`](#{distribution}) | "

@@ -27,7 +27,7 @@ def _split_packages(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _settings_defaults() -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """``template_paths`` and ``handler_packages`` from ``TaskerSettings`` (env vars).
+    """``template_paths`` and ``handler_packages`` from the settings (the framework's, else env).
 
     Only used to fill in what the command line left out; if the settings cannot
     be built (an unrelated bad variable), fall back to the conventions.

@@ -217,14 +217,21 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
 
 
 def _framework_host(settings: Any) -> Any:
-    """The host a mounting framework provides (``ctx.meta[WORKER_HOST_KEY]``), else None.
+    """The host a mounting framework provides, else None.
 
-    ``flask tasker worker`` runs the app's own host, so the app's sinks (its
-    signals) see the events and its code finds the running runtime; the plain
-    command runs a bare runtime.
+    ``flask tasker worker`` and ``manage.py tasker_worker`` run the app's own
+    host, so the app's sinks (its signals) and step callbacks see the events
+    and its code finds the running runtime; the plain command runs a bare
+    runtime. The framework puts ``factory(settings) -> TaskerHost`` (for
+    example a :class:`~tasker_contrib_core.integration.WorkerHostFactory`) in
+    ``ctx.meta[WORKER_HOST_KEY]`` or in a parent context's ``obj``.
     """
+    from tasker_contrib_core.integration import WorkerHostFactory
+
     context = click.get_current_context(silent=True)
-    factory = context.meta.get(WORKER_HOST_KEY) if context is not None else None
+    if context is None:
+        return None
+    factory = context.meta.get(WORKER_HOST_KEY) or context.find_object(WorkerHostFactory)
     return factory(settings) if callable(factory) else None
 
 

@@ -24,7 +24,11 @@ test fails when one reaches deeper. See ``docs/integrating.md``.
 * :class:`AsyncCallbackSink`: event callbacks on the app's event loop;
 * :func:`call_bounded`: the one "daemon thread, bounded wait, late result
   undone, contextvars copied" primitive;
-* :func:`record_lifecycle`: one record per lifecycle step (log + JSON lines).
+* :func:`record_lifecycle`: one record per lifecycle step (log + JSON lines);
+* :func:`on_step_thread`: callbacks on the handler's thread around each step
+  (Django closes its database connections there);
+* :class:`WorkerHostFactory`: a framework's own host for core's ``worker``
+  command (its sinks and step callbacks in ``manage.py tasker_worker``).
 
 Importing this module imports neither ``tasker_core`` nor core's config,
 events, engine or client models: an app module importing it stays cheap in
@@ -62,6 +66,8 @@ from tasker_contrib_core.integration._receivers import (
 )
 from tasker_contrib_core.integration._serving import ProcessRole, process_role
 from tasker_contrib_core.integration._settings import SettingsInput, resolve_settings
+from tasker_contrib_core.integration._step_callbacks import StepCallback, on_step_thread
+from tasker_contrib_core.integration._worker_hosts import WORKER_HOST_KEY, WorkerHostFactory
 from tasker_contrib_core.runtime.fork_guard import START_AFTER_FORK_HINT
 from tasker_contrib_core.runtime.lifecycle_log import (
     LIFECYCLE_LOG_ENV,
@@ -87,6 +93,7 @@ __all__ = [
     "PUBLIC_MODULES",
     "SIGNAL_PREFIX",
     "START_AFTER_FORK_HINT",
+    "WORKER_HOST_KEY",
     "AsyncCallbackSink",
     "BoundedOutcome",
     "EventCallback",
@@ -100,11 +107,14 @@ __all__ = [
     "ReceiverOutcome",
     "RuntimeHealth",
     "SettingsInput",
+    "StepCallback",
     "TaskerHost",
+    "WorkerHostFactory",
     "call_bounded",
     "call_bounded_async",
     "call_receivers",
     "client_error_status",
+    "on_step_thread",
     "process_role",
     "read_lifecycle_log",
     "receiver_name",

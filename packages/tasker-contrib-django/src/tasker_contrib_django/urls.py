@@ -1,0 +1,20 @@
+"""``path("tasker/", include("tasker_contrib_django.urls"))``: probes and task views.
+
+URL names (namespace ``tasker``): ``tasker:health``, ``tasker:ready``,
+``tasker:create_task``, ``tasker:task_detail``.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from tasker_contrib_django import views
+
+app_name = "tasker"
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
+    path("tasks/", views.create_task, name="create_task"),
+    path("tasks/<str:task_uuid>/", views.task_detail, name="task_detail"),
+]
