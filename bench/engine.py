@@ -248,7 +248,7 @@ def main() -> int:
             engine_run(chain100),
             celery_c100,
             how100,
-            30,
+            60,
         ),
         (
             "chain x1000",
@@ -257,7 +257,7 @@ def main() -> int:
             engine_run(chain1000),
             celery_c1000,
             how1000,
-            7,
+            20,
         ),
         (
             "fan-out x100",
@@ -266,7 +266,7 @@ def main() -> int:
             engine_run(fan100),
             celery_fan(100),
             "group().apply() after one root task",
-            30,
+            60,
         ),
         (
             "fan-out x1000",
@@ -275,7 +275,7 @@ def main() -> int:
             engine_run(fan1000),
             celery_fan(1000),
             "group().apply() after one root task",
-            7,
+            20,
         ),
     ]
     versions = f"tasker-py {_tasker_version()}, celery {_celery_version()}"
