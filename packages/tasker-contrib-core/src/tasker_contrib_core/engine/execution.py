@@ -134,7 +134,8 @@ def invoke(call: Callable[[Any], Any], context: Any, is_async: bool) -> Any:
 
 def classify(raw: Any, duration_ms: float) -> AttemptOutcome:
     """Turn whatever ``call()`` returned into an outcome."""
-    if not isinstance(raw, _step_handler_result()):
+    result_class = _result_class or _step_handler_result()
+    if not isinstance(raw, result_class):
         return failure(
             "invalid_handler_result",
             f"call() returned {type(raw).__name__}, not a StepHandlerResult; return "
@@ -144,7 +145,7 @@ def classify(raw: Any, duration_ms: float) -> AttemptOutcome:
             duration_ms=duration_ms,
         )
     metadata = raw.metadata or {}
-    if metadata.get("checkpoint_yield") is True:
+    if metadata and metadata.get("checkpoint_yield") is True:
         return AttemptOutcome(
             kind=CHECKPOINT_YIELD,
             result=raw.result or {},
@@ -217,7 +218,8 @@ def run_attempt(
     call = instance.call
     try:
         if timeout is None:
-            raw = invoke(call, context, handler.is_async)
+            # The common case (sync handler, no timeout) calls straight through.
+            raw = invoke(call, context, True) if handler.is_async else call(context)
         else:
             raw = call_with_timeout(
                 lambda: invoke(call, context, handler.is_async), timeout, step_name
