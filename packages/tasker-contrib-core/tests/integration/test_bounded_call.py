@@ -77,3 +77,24 @@ async def test_the_async_form_keeps_the_event_loop_running() -> None:
     ticker.cancel()
     assert outcome.result() == 7
     assert ticks >= 10  # the loop ran while the call blocked a thread
+
+
+def test_when_no_thread_can_start_the_call_runs_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At interpreter shutdown (gh-113964) an atexit stop must still run."""
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    ran_on: list[str] = []
+
+    def record() -> int:
+        ran_on.append(threading.current_thread().name)
+        return 7
+
+    outcome = call_bounded(record, 1.0, name="at-exit-stop")
+    assert outcome.finished
+    assert outcome.result() == 7
+    assert ran_on == [threading.current_thread().name]
+    failing = call_bounded(lambda: 1 / 0, 1.0)
+    assert isinstance(failing.error, ZeroDivisionError)

@@ -121,11 +121,24 @@ def call_bounded(
 
     started = time.monotonic()
     thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:
+        # At interpreter shutdown some Pythons refuse new threads (gh-113964, 3.12.0
+        # and 3.12.1): an atexit stop would then never run. Run the call here; it is
+        # as bounded as the function itself (every runtime bounds its own stop).
+        logger.debug("%s runs inline: no new thread can start now", name)
+        run()
+        return _outcome(handoff, time.monotonic() - started)
     thread.join(max(0.0, timeout))
     seconds = time.monotonic() - started
     if thread.is_alive() and handoff.give_up():
         return BoundedOutcome(False, None, None, seconds)
+    return _outcome(handoff, seconds)
+
+
+def _outcome(handoff: _Handoff[T], seconds: float) -> BoundedOutcome[T]:
+    """The outcome of a call that finished (with a value or an error)."""
     if handoff.error is not None:
         return BoundedOutcome(True, None, handoff.error, seconds)
     return BoundedOutcome(True, handoff.value, None, seconds)
