@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         build_step_context,
         call_handler,
         clean_tasker_environment,
+        fail_undefined_app,
         is_batches,
         is_decision,
         is_failure,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         is_retryable_failure,
         is_success,
         isolated_settings,
+        local_settings_factory,
         run_task,
     )
 
@@ -98,6 +100,7 @@ __all__ = [
     "build_step_context",
     "call_handler",
     "clean_tasker_environment",
+    "fail_undefined_app",
     "is_batches",
     "is_decision",
     "is_failure",
@@ -109,6 +112,7 @@ __all__ = [
     "isolated_settings",
     "lifespan_async_client",
     "lifespan_test_client",
+    "local_settings_factory",
     "run_task",
     "step_context",
     "tasker_app",

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         build_step_context,
         call_handler,
         clean_tasker_environment,
+        fail_undefined_app,
         is_batches,
         is_decision,
         is_failure,
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
         is_retryable_failure,
         is_success,
         isolated_settings,
+        local_settings_factory,
         run_task,
     )
 
@@ -99,6 +101,7 @@ __all__ = [
     "build_step_context",
     "call_handler",
     "clean_tasker_environment",
+    "fail_undefined_app",
     "is_batches",
     "is_decision",
     "is_failure",
@@ -108,6 +111,7 @@ __all__ = [
     "is_retryable_failure",
     "is_success",
     "isolated_settings",
+    "local_settings_factory",
     "run_task",
     "running",
     "step_context",

@@ -41,20 +41,13 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient, FlaskCliRunner
     from tasker_contrib_core.config import TaskerSettings
 
-_DEFINE_APP = """\
-define a `tasker_flask_app` fixture returning the Flask app to test, for example:
-
-    @pytest.fixture
-    def tasker_flask_app(tasker_local_settings):
-        return create_app(tasker_local_settings(
-            handler_packages=["myapp.handlers"], template_paths=["config/tasks"]))
-"""
-
 
 @pytest.fixture
 def tasker_flask_app() -> Any:
     """The app under test: override this fixture in your conftest.py."""
-    pytest.fail(_DEFINE_APP, pytrace=False)
+    from tasker_contrib_core.testing import fail_undefined_app
+
+    fail_undefined_app("tasker_flask_app", "Flask")
 
 
 @pytest.fixture
@@ -62,13 +55,9 @@ def tasker_local_settings(
     tasker_settings: Callable[..., TaskerSettings],
 ) -> Callable[..., TaskerSettings]:
     """``tasker_local_settings(**values)``: isolated settings on the local runtime."""
+    from tasker_contrib_core.testing import local_settings_factory
 
-    def build(**values: Any) -> TaskerSettings:
-        values.setdefault("runtime", "local")
-        values.setdefault("environment", "test")
-        return tasker_settings(**values)
-
-    return build
+    return local_settings_factory(tasker_settings)
 
 
 @pytest.fixture
