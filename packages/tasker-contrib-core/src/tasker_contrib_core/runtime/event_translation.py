@@ -96,6 +96,32 @@ class WorkerEventTranslator:
         data.update({key: value for key, value in extra.items() if value is not None})
         return data
 
+    def _step_event(
+        self,
+        name: str,
+        *,
+        task_uuid: str,
+        namespace: str,
+        step_uuid: str,
+        step_name: str | None,
+        payload: dict[str, Any],
+        metadata: dict[str, Any],
+        event_id: Any = None,
+    ) -> TaskerEvent:
+        """A ``kind="lifecycle"`` step event stamped now (a fresh id unless given)."""
+        return TaskerEvent(
+            name=name,
+            id=str(event_id or uuid.uuid4()),
+            timestamp=_now(),
+            task_uuid=task_uuid,
+            kind="lifecycle",
+            namespace=namespace,
+            step_uuid=step_uuid,
+            step_name=step_name,
+            payload=payload,
+            metadata=metadata,
+        )
+
     def step_received(self, event: Any) -> TaskerEvent:
         """``FfiStepEvent`` -> ``step.execution.started``."""
         tss = _get(event, "task_sequence_step", {}) or {}
@@ -110,12 +136,10 @@ class WorkerEventTranslator:
         attempts = step_block.get("attempts") if isinstance(step_block, Mapping) else None
         attempt = attempts + 1 if isinstance(attempts, int) else None
         self.memo.remember(step_uuid, task_uuid, name, namespace, attempt)
-        return TaskerEvent(
-            name=STEP_STARTED,
-            id=str(_get(event, "event_id", "") or uuid.uuid4()),
-            timestamp=_now(),
+        return self._step_event(
+            STEP_STARTED,
+            event_id=_get(event, "event_id", ""),
             task_uuid=task_uuid,
-            kind="lifecycle",
             namespace=namespace,
             step_uuid=step_uuid,
             step_name=name,
@@ -150,12 +174,9 @@ class WorkerEventTranslator:
         else:
             payload["error"] = _dump(_get(result, "error"))
         correlation = _get(result, "correlation_id")
-        return TaskerEvent(
-            name=STEP_COMPLETED if success else STEP_FAILED,
-            id=str(uuid.uuid4()),
-            timestamp=_now(),
+        return self._step_event(
+            STEP_COMPLETED if success else STEP_FAILED,
             task_uuid=str(_get(result, "task_uuid", task_uuid)),
-            kind="lifecycle",
             namespace=namespace,
             step_uuid=step_uuid,
             step_name=name,
@@ -171,12 +192,9 @@ class WorkerEventTranslator:
         step_uuid = str(_get(data, "step_uuid", ""))
         remembered = self.memo.recall(step_uuid)
         task_uuid, name, namespace, attempt = remembered or ("", None, "", None)
-        return TaskerEvent(
-            name=STEP_CHECKPOINT_YIELD,
-            id=str(uuid.uuid4()),
-            timestamp=_now(),
+        return self._step_event(
+            STEP_CHECKPOINT_YIELD,
             task_uuid=task_uuid,
-            kind="lifecycle",
             namespace=namespace,
             step_uuid=step_uuid,
             step_name=name,
