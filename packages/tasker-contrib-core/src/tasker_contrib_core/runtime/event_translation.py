@@ -99,16 +99,17 @@ class WorkerEventTranslator:
     def _step_event(
         self,
         name: str,
-        *,
-        task_uuid: str,
-        namespace: str,
         step_uuid: str,
-        step_name: str | None,
+        step: tuple[str, str | None, str, int | None],
         payload: dict[str, Any],
+        *,
         metadata: dict[str, Any],
         event_id: Any = None,
     ) -> TaskerEvent:
-        """A ``kind="lifecycle"`` step event stamped now (a fresh id unless given)."""
+        """A ``kind="lifecycle"`` event of the step ``step`` (task uuid, step name,
+        namespace, attempt) stamped now, with a fresh id unless one is given; the
+        attempt leads the payload."""
+        task_uuid, step_name, namespace, attempt = step
         return TaskerEvent(
             name=name,
             id=str(event_id or uuid.uuid4()),
@@ -118,7 +119,7 @@ class WorkerEventTranslator:
             namespace=namespace,
             step_uuid=step_uuid,
             step_name=step_name,
-            payload=payload,
+            payload={"attempt": attempt, **payload},
             metadata=metadata,
         )
 
@@ -138,15 +139,10 @@ class WorkerEventTranslator:
         self.memo.remember(step_uuid, task_uuid, name, namespace, attempt)
         return self._step_event(
             STEP_STARTED,
+            step_uuid,
+            (task_uuid, name, namespace, attempt),
+            {"handler": handler.get("callable") if isinstance(handler, Mapping) else None},
             event_id=_get(event, "event_id", ""),
-            task_uuid=task_uuid,
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload={
-                "attempt": attempt,
-                "handler": handler.get("callable") if isinstance(handler, Mapping) else None,
-            },
             metadata=self._metadata(
                 correlation_id=_get(event, "correlation_id"),
                 task_name=task_block.get("task_name") if task_block else None,
@@ -165,10 +161,7 @@ class WorkerEventTranslator:
             None,
         )
         success = bool(_get(result, "success", False))
-        payload: dict[str, Any] = {
-            "attempt": attempt,
-            "duration_ms": _get(result, "execution_time_ms"),
-        }
+        payload: dict[str, Any] = {"duration_ms": _get(result, "execution_time_ms")}
         if success:
             payload["result"] = _dump(_get(result, "result"))
         else:
@@ -176,11 +169,9 @@ class WorkerEventTranslator:
         correlation = _get(result, "correlation_id")
         return self._step_event(
             STEP_COMPLETED if success else STEP_FAILED,
-            task_uuid=str(_get(result, "task_uuid", task_uuid)),
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload=payload,
+            step_uuid,
+            (str(_get(result, "task_uuid", task_uuid)), name, namespace, attempt),
+            payload,
             metadata=self._metadata(
                 correlation_id=str(correlation) if correlation is not None else None,
                 status=_get(result, "status"),
@@ -191,18 +182,11 @@ class WorkerEventTranslator:
         """The checkpoint dict the worker publishes -> ``step.checkpoint_yield.sent``."""
         step_uuid = str(_get(data, "step_uuid", ""))
         remembered = self.memo.recall(step_uuid)
-        task_uuid, name, namespace, attempt = remembered or ("", None, "", None)
         return self._step_event(
             STEP_CHECKPOINT_YIELD,
-            task_uuid=task_uuid,
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload={
-                "attempt": attempt,
-                "cursor": _get(data, "cursor"),
-                "items_processed": _get(data, "items_processed"),
-            },
+            step_uuid,
+            remembered or ("", None, "", None),
+            {"cursor": _get(data, "cursor"), "items_processed": _get(data, "items_processed")},
             metadata=self._metadata(),
         )
 
