@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from tasker_contrib_core._internal.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.testing.app_fixtures import fail_undefined_app, local_settings_factory
+    from tasker_contrib_core.testing.app_fixtures import fail_undefined_app, tasker_local_settings
     from tasker_contrib_core.testing.assertions import (
         assert_batches,
         assert_decision,
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 _HOMES: dict[str, str] = {
     "fail_undefined_app": "app_fixtures",
-    "local_settings_factory": "app_fixtures",
+    "tasker_local_settings": "app_fixtures",
     "assert_batches": "assertions",
     "assert_decision": "assertions",
     "assert_failure": "assertions",
@@ -115,6 +115,6 @@ __all__ = [
     "is_retryable_failure",
     "is_success",
     "isolated_settings",
-    "local_settings_factory",
     "run_task",
+    "tasker_local_settings",
 ]

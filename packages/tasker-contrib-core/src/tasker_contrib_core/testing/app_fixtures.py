@@ -2,8 +2,8 @@
 
 Each framework plugin (FastAPI, Flask, ...) asks the user for an app fixture
 and offers ``tasker_local_settings``; the fixture names and the app type differ,
-the behaviour does not. The plugins call these two helpers so that the error
-text and the local-settings defaults are written once.
+the behaviour does not. The plugins call :func:`fail_undefined_app` and
+register :func:`tasker_local_settings` from here, so both are written once.
 """
 
 from __future__ import annotations
@@ -30,11 +30,15 @@ def fail_undefined_app(fixture: str, framework: str) -> NoReturn:
     )
 
 
-def local_settings_factory(
+@pytest.fixture
+def tasker_local_settings(
     tasker_settings: Callable[..., TaskerSettings],
 ) -> Callable[..., TaskerSettings]:
-    """Wrap core's ``tasker_settings`` factory: ``runtime="local"`` and
-    ``environment="test"`` unless the caller says otherwise."""
+    """``tasker_local_settings(**values)``: isolated settings on the local runtime.
+
+    Core's ``tasker_settings`` with ``runtime="local"`` and ``environment="test"``
+    unless the caller says otherwise. Registered by each framework plugin.
+    """
 
     def build(**values: Any) -> TaskerSettings:
         values.setdefault("runtime", "local")
@@ -44,4 +48,4 @@ def local_settings_factory(
     return build
 
 
-__all__ = ["fail_undefined_app", "local_settings_factory"]
+__all__ = ["fail_undefined_app", "tasker_local_settings"]

@@ -63,7 +63,6 @@ if TYPE_CHECKING:
         is_retryable_failure,
         is_success,
         isolated_settings,
-        local_settings_factory,
         run_task,
     )
 
@@ -112,7 +111,6 @@ __all__ = [
     "isolated_settings",
     "lifespan_async_client",
     "lifespan_test_client",
-    "local_settings_factory",
     "run_task",
     "step_context",
     "tasker_app",

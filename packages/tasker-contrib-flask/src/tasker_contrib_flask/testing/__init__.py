@@ -64,7 +64,6 @@ if TYPE_CHECKING:
         is_retryable_failure,
         is_success,
         isolated_settings,
-        local_settings_factory,
         run_task,
     )
 
@@ -111,7 +110,6 @@ __all__ = [
     "is_retryable_failure",
     "is_success",
     "isolated_settings",
-    "local_settings_factory",
     "run_task",
     "running",
     "step_context",

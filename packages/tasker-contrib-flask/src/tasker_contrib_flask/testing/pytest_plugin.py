@@ -3,8 +3,8 @@
 Loaded through the ``pytest11`` entry point ``tasker_contrib_flask`` (next to
 core's ``tasker_contrib`` plugin, whose ``step_context``, ``tasker_run``,
 ``tasker_events`` and ``tasker_settings`` fixtures stay available). At load
-time it imports pytest and the standard library only; Flask and the runtime
-load when a fixture runs. Disable it with ``-p no:tasker_contrib_flask``.
+time it imports pytest, the standard library and core's testing fixtures only;
+Flask and the runtime load when a fixture runs. Disable it with ``-p no:tasker_contrib_flask``.
 
 Fixtures:
 
@@ -22,8 +22,9 @@ Fixtures:
 ``tasker_flask_runner``
     ``tasker_flask_app.test_cli_runner()`` (``flask tasker ...`` commands; starts nothing).
 
-``tasker_local_settings`` is the same fixture as tasker-contrib-fastapi's
-(either definition serves). The names do not clash with pytest-flask
+``tasker_local_settings`` is core's
+(``tasker_contrib_core.testing.tasker_local_settings``), the one
+tasker-contrib-fastapi registers too. The names do not clash with pytest-flask
 (``app``, ``client``, ``runner``);
 to use pytest-flask's fixtures with Tasker running, define its ``app``
 fixture as ``return tasker_running_app``.
@@ -31,15 +32,15 @@ fixture as ``return tasker_running_app``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tasker_contrib_core.testing import tasker_local_settings
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient, FlaskCliRunner
-    from tasker_contrib_core.config import TaskerSettings
 
 
 @pytest.fixture
@@ -48,16 +49,6 @@ def tasker_flask_app() -> Any:
     from tasker_contrib_core.testing import fail_undefined_app
 
     fail_undefined_app("tasker_flask_app", "Flask")
-
-
-@pytest.fixture
-def tasker_local_settings(
-    tasker_settings: Callable[..., TaskerSettings],
-) -> Callable[..., TaskerSettings]:
-    """``tasker_local_settings(**values)``: isolated settings on the local runtime."""
-    from tasker_contrib_core.testing import local_settings_factory
-
-    return local_settings_factory(tasker_settings)
 
 
 @pytest.fixture
