@@ -12,20 +12,14 @@ from pathlib import Path
 
 import click
 
-from tasker_contrib_core.cli.settings_option import load_settings, settings_options
+from tasker_contrib_core.cli.settings_option import handlers_option, load_settings, settings_options
 
 _STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
 
 @click.command("doctor")
 @settings_options
-@click.option(
-    "--handlers",
-    "handler_packages",
-    multiple=True,
-    metavar="PKG",
-    help="Package to scan for step handlers (repeatable; replaces handler_packages).",
-)
+@handlers_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def doctor(
     environment: str | None,

@@ -126,10 +126,26 @@ def echo_result(result: ScaffoldResult, title: str, *, show_existing: bool = Fal
 
 
 def _run(
-    title: str, generate: Callable[[], ScaffoldResult], *, show_existing: bool = False
+    title: str,
+    generator: Callable[..., ScaffoldResult],
+    options: dict[str, Any],
+    *arguments: Any,
+    show_existing: bool = False,
+    **values: Any,
 ) -> None:
+    """Call ``generator`` with the command's values and its target, layout, force
+    and dry-run options, then print the result (refused input exits with 1)."""
+    target: Path = options.pop("target")
+    flags = _layout_flags(options)
     try:
-        result = generate()
+        result = generator(
+            *arguments,
+            target=target,
+            layout=resolve_layout(target, flags),
+            force=options.pop("force"),
+            dry_run=options.pop("dry_run"),
+            **values,
+        )
     except TaskerContribError as exc:
         fail(str(exc))
     else:
@@ -138,7 +154,7 @@ def _run(
 
 @click.command("install")
 @common_options
-def install(*, target: Path, force: bool, dry_run: bool, **options: Any) -> None:
+def install(**options: Any) -> None:
     """Add Tasker to a project: engine config, templates dir, packages, tests.
 
     Writes config/tasker/base/{common,worker}.toml and
@@ -150,17 +166,7 @@ def install(*, target: Path, force: bool, dry_run: bool, **options: Any) -> None
     """
     from tasker_contrib_core.scaffold.install import install as run_install
 
-    flags = _layout_flags(options)
-    _run(
-        "Installing Tasker",
-        lambda: run_install(
-            target=target,
-            layout=resolve_layout(target, flags),
-            force=force,
-            dry_run=dry_run,
-        ),
-        show_existing=True,
-    )
+    _run("Installing Tasker", run_install, options, show_existing=True)
 
 
 @click.group("generate")
@@ -226,33 +232,25 @@ def step_handler(
     base_url: str | None,
     convergence: bool | None,
     skip_test: bool,
-    target: Path,
-    force: bool,
-    dry_run: bool,
     **options: Any,
 ) -> None:
     """Generate step handler NAME (any casing) and its pytest test."""
     from tasker_contrib_core.scaffold.step_handler import generate_step_handler
 
-    flags = _layout_flags(options)
     _run(
         f"Generating step handler {name}",
-        lambda: generate_step_handler(
-            name,
-            handler_type=cast(HandlerType, handler_type),
-            style=cast(HandlerStyle, style),
-            namespace=namespace,
-            target=target,
-            layout=resolve_layout(target, flags),
-            template=template,
-            depends_on=depends_on,
-            branches=branches,
-            base_url=base_url,
-            convergence=convergence,
-            skip_test=skip_test,
-            force=force,
-            dry_run=dry_run,
-        ),
+        generate_step_handler,
+        options,
+        name,
+        handler_type=cast(HandlerType, handler_type),
+        style=cast(HandlerStyle, style),
+        namespace=namespace,
+        template=template,
+        depends_on=depends_on,
+        branches=branches,
+        base_url=base_url,
+        convergence=convergence,
+        skip_test=skip_test,
     )
 
 
@@ -287,30 +285,22 @@ def task_template(
     description: str | None,
     template_version: str,
     skip_test: bool,
-    target: Path,
-    force: bool,
-    dry_run: bool,
     **options: Any,
 ) -> None:
     """Generate task template NAME that validates and runs as generated."""
     from tasker_contrib_core.scaffold.task_template import generate_task_template
 
-    flags = _layout_flags(options)
     _run(
         f"Generating task template {name}",
-        lambda: generate_task_template(
-            name,
-            namespace=namespace,
-            steps=steps,
-            style=cast(HandlerStyle, style),
-            description=description,
-            version=template_version,
-            target=target,
-            layout=resolve_layout(target, flags),
-            skip_test=skip_test,
-            force=force,
-            dry_run=dry_run,
-        ),
+        generate_task_template,
+        options,
+        name,
+        namespace=namespace,
+        steps=steps,
+        style=cast(HandlerStyle, style),
+        description=description,
+        version=template_version,
+        skip_test=skip_test,
     )
 
 
@@ -330,26 +320,18 @@ def subscriber(
     name: str,
     events: tuple[str, ...],
     skip_test: bool,
-    target: Path,
-    force: bool,
-    dry_run: bool,
     **options: Any,
 ) -> None:
     """Generate event sink NAME (a class with patterns and publish(event)) and its test."""
     from tasker_contrib_core.scaffold.subscriber import generate_subscriber
 
-    flags = _layout_flags(options)
     _run(
         f"Generating subscriber {name}",
-        lambda: generate_subscriber(
-            name,
-            events=events,
-            target=target,
-            layout=resolve_layout(target, flags),
-            skip_test=skip_test,
-            force=force,
-            dry_run=dry_run,
-        ),
+        generate_subscriber,
+        options,
+        name,
+        events=events,
+        skip_test=skip_test,
     )
 
 

@@ -37,6 +37,17 @@ def settings_options(function: F) -> F:
     )(function)
 
 
+#: ``--handlers PKG`` (repeatable): the handler packages a command scans, replacing
+#: the settings' ``handler_packages``.
+handlers_option = click.option(
+    "--handlers",
+    "handler_packages",
+    multiple=True,
+    metavar="PKG",
+    help="Package to scan for step handlers (repeatable; replaces handler_packages).",
+)
+
+
 def provided_settings() -> Any:
     """The ``TaskerSettings`` a mounting framework put in ``ctx.obj``, else None."""
     from tasker_contrib_core.config import TaskerSettings

@@ -34,7 +34,12 @@ from typing import Any
 import click
 
 from tasker_contrib_core.cli.context_keys import WORKER_HOST_KEY
-from tasker_contrib_core.cli.settings_option import fail, load_settings, settings_options
+from tasker_contrib_core.cli.settings_option import (
+    fail,
+    handlers_option,
+    load_settings,
+    settings_options,
+)
 from tasker_contrib_core.errors import TaskerContribError
 
 #: Exit status when the runtime did not stop cleanly within its bound.
@@ -120,13 +125,7 @@ def importable_from_cwd() -> None:
 
 @click.command("worker")
 @settings_options
-@click.option(
-    "--handlers",
-    "handler_packages",
-    multiple=True,
-    metavar="PKG",
-    help="Package to scan for step handlers (repeatable; replaces handler_packages).",
-)
+@handlers_option
 @click.option(
     "--runtime",
     "runtime_kind",

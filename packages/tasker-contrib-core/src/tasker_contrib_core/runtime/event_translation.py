@@ -96,6 +96,33 @@ class WorkerEventTranslator:
         data.update({key: value for key, value in extra.items() if value is not None})
         return data
 
+    def _step_event(
+        self,
+        name: str,
+        step_uuid: str,
+        step: tuple[str, str | None, str, int | None],
+        payload: dict[str, Any],
+        *,
+        metadata: dict[str, Any],
+        event_id: Any = None,
+    ) -> TaskerEvent:
+        """A ``kind="lifecycle"`` event of the step ``step`` (task uuid, step name,
+        namespace, attempt) stamped now, with a fresh id unless one is given; the
+        attempt leads the payload."""
+        task_uuid, step_name, namespace, attempt = step
+        return TaskerEvent(
+            name=name,
+            id=str(event_id or uuid.uuid4()),
+            timestamp=_now(),
+            task_uuid=task_uuid,
+            kind="lifecycle",
+            namespace=namespace,
+            step_uuid=step_uuid,
+            step_name=step_name,
+            payload={"attempt": attempt, **payload},
+            metadata=metadata,
+        )
+
     def step_received(self, event: Any) -> TaskerEvent:
         """``FfiStepEvent`` -> ``step.execution.started``."""
         tss = _get(event, "task_sequence_step", {}) or {}
@@ -110,19 +137,12 @@ class WorkerEventTranslator:
         attempts = step_block.get("attempts") if isinstance(step_block, Mapping) else None
         attempt = attempts + 1 if isinstance(attempts, int) else None
         self.memo.remember(step_uuid, task_uuid, name, namespace, attempt)
-        return TaskerEvent(
-            name=STEP_STARTED,
-            id=str(_get(event, "event_id", "") or uuid.uuid4()),
-            timestamp=_now(),
-            task_uuid=task_uuid,
-            kind="lifecycle",
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload={
-                "attempt": attempt,
-                "handler": handler.get("callable") if isinstance(handler, Mapping) else None,
-            },
+        return self._step_event(
+            STEP_STARTED,
+            step_uuid,
+            (task_uuid, name, namespace, attempt),
+            {"handler": handler.get("callable") if isinstance(handler, Mapping) else None},
+            event_id=_get(event, "event_id", ""),
             metadata=self._metadata(
                 correlation_id=_get(event, "correlation_id"),
                 task_name=task_block.get("task_name") if task_block else None,
@@ -141,25 +161,17 @@ class WorkerEventTranslator:
             None,
         )
         success = bool(_get(result, "success", False))
-        payload: dict[str, Any] = {
-            "attempt": attempt,
-            "duration_ms": _get(result, "execution_time_ms"),
-        }
+        payload: dict[str, Any] = {"duration_ms": _get(result, "execution_time_ms")}
         if success:
             payload["result"] = _dump(_get(result, "result"))
         else:
             payload["error"] = _dump(_get(result, "error"))
         correlation = _get(result, "correlation_id")
-        return TaskerEvent(
-            name=STEP_COMPLETED if success else STEP_FAILED,
-            id=str(uuid.uuid4()),
-            timestamp=_now(),
-            task_uuid=str(_get(result, "task_uuid", task_uuid)),
-            kind="lifecycle",
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload=payload,
+        return self._step_event(
+            STEP_COMPLETED if success else STEP_FAILED,
+            step_uuid,
+            (str(_get(result, "task_uuid", task_uuid)), name, namespace, attempt),
+            payload,
             metadata=self._metadata(
                 correlation_id=str(correlation) if correlation is not None else None,
                 status=_get(result, "status"),
@@ -170,21 +182,11 @@ class WorkerEventTranslator:
         """The checkpoint dict the worker publishes -> ``step.checkpoint_yield.sent``."""
         step_uuid = str(_get(data, "step_uuid", ""))
         remembered = self.memo.recall(step_uuid)
-        task_uuid, name, namespace, attempt = remembered or ("", None, "", None)
-        return TaskerEvent(
-            name=STEP_CHECKPOINT_YIELD,
-            id=str(uuid.uuid4()),
-            timestamp=_now(),
-            task_uuid=task_uuid,
-            kind="lifecycle",
-            namespace=namespace,
-            step_uuid=step_uuid,
-            step_name=name,
-            payload={
-                "attempt": attempt,
-                "cursor": _get(data, "cursor"),
-                "items_processed": _get(data, "items_processed"),
-            },
+        return self._step_event(
+            STEP_CHECKPOINT_YIELD,
+            step_uuid,
+            remembered or ("", None, "", None),
+            {"cursor": _get(data, "cursor"), "items_processed": _get(data, "items_processed")},
             metadata=self._metadata(),
         )
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -29,18 +28,13 @@ from tasker_contrib_core.errors import (
 )
 from tasker_contrib_core.runtime.base import (
     EventListener,
-    Runtime,
     RuntimeKind,
     RuntimeStatus,
     Unsubscribe,
     forked_status,
 )
 from tasker_contrib_core.runtime.daemon_pool import DaemonPool, PoolClosedError
-from tasker_contrib_core.runtime.fork_guard import (
-    ProcessOwner,
-    reset_in_forked_children,
-)
-from tasker_contrib_core.runtime.listeners import EventFanout
+from tasker_contrib_core.runtime.process_runtime import ProcessRuntime
 from tasker_contrib_core.runtime.task_store import DEFAULT_MAX_TASKS, TaskRecord, TaskStore
 from tasker_contrib_core.runtime.template_index import TemplateIndex
 
@@ -60,7 +54,7 @@ DEFAULT_MAX_WORKERS = 4
 DEFAULT_MAX_PENDING = 1_000
 
 
-class LocalRuntime(Runtime):
+class LocalRuntime(ProcessRuntime):
     """The embedded local engine behind the runtime interface."""
 
     kind: RuntimeKind = "local"
@@ -77,24 +71,19 @@ class LocalRuntime(Runtime):
     ) -> None:
         if max_pending < 1:
             raise ValueError(f"max_pending must be at least 1, got {max_pending}")
-        self.settings = settings
+        super().__init__(settings)
         self.max_workers = max_workers
         self.max_pending = max_pending
         self.store = TaskStore(max_tasks=max_tasks)
         self.templates = TemplateIndex(settings.template_paths, environment=settings.environment)
         self._clock = clock
         self._handlers = dict(handlers) if handlers else None
-        self._fanout = EventFanout()
-        self._owner = ProcessOwner()
-        self._lock = threading.Lock()
         self._pool: DaemonPool | None = None
         self._engine: LocalEngine | None = None
         self._started_at: datetime | None = None
-        self._last_error: str | None = None
         self._worker_id = f"local-{socket.gethostname()}-{os.getpid()}"
         self._client: LocalTaskClient | None = None
         self._async_client: AsyncLocalTaskClient | None = None
-        reset_in_forked_children(self, _reset_locks_after_fork)
 
     def __repr__(self) -> str:
         state = "running" if self._pool is not None else "stopped"
@@ -291,12 +280,6 @@ class LocalRuntime(Runtime):
 
 def _paths(settings: TaskerSettings) -> str:
     return ", ".join(str(path) for path in settings.template_paths) or "(no template_paths)"
-
-
-def _reset_locks_after_fork(target: object) -> None:
-    if isinstance(target, LocalRuntime):
-        target._lock = threading.Lock()
-        target._fanout.reset_after_fork()
 
 
 __all__ = ["DEFAULT_MAX_PENDING", "DEFAULT_MAX_WORKERS", "LocalRuntime"]

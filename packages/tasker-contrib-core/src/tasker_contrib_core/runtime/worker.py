@@ -40,7 +40,6 @@ from tasker_contrib_core.config.render import remove_render_dir
 from tasker_contrib_core.errors import RuntimeStartError
 from tasker_contrib_core.runtime.base import (
     EventListener,
-    Runtime,
     RuntimeKind,
     RuntimeStatus,
     Unsubscribe,
@@ -59,13 +58,12 @@ from tasker_contrib_core.runtime.event_translation import (
 )
 from tasker_contrib_core.runtime.fork_guard import (
     ProcessOwner,
-    reset_in_forked_children,
 )
-from tasker_contrib_core.runtime.listeners import EventFanout
 from tasker_contrib_core.runtime.preflight import (
     DEFAULT_PREFLIGHT_TIMEOUT,
     check_database_reachable,
 )
+from tasker_contrib_core.runtime.process_runtime import ProcessRuntime
 
 if TYPE_CHECKING:
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
@@ -102,7 +100,7 @@ class _Session:
     poller_errors: list[str] = field(default_factory=list)
 
 
-class WorkerRuntime(Runtime):
+class WorkerRuntime(ProcessRuntime):
     """The real engine in this process. Build it from settings; start it post-fork."""
 
     kind: RuntimeKind = "worker"
@@ -117,20 +115,15 @@ class WorkerRuntime(Runtime):
     ) -> None:
         if preflight_timeout <= 0:
             raise ValueError(f"preflight_timeout must be positive, got {preflight_timeout}")
-        self.settings = settings
+        super().__init__(settings)
         self.preflight_timeout = preflight_timeout
         self._environ: MutableMapping[str, str] = os.environ if environ is None else environ
         self._cwd = cwd
-        self._owner = ProcessOwner()
-        self._lock = threading.Lock()
-        self._fanout = EventFanout()
         self._translation_failures = TranslationFailures(logger)
         self._session: _Session | None = None
         self._stopping: threading.Event | None = None  # set once the last stop finished
-        self._last_error: str | None = None
         self._client: TaskClient | None = None
         self._async_client: AsyncTaskClient | None = None
-        reset_in_forked_children(self, _reset_locks_after_fork)
 
     def __repr__(self) -> str:
         state = "running" if self._session is not None else "stopped"
@@ -506,12 +499,6 @@ def _domain_event_name(event: Any) -> str:
     except Exception:
         name = None
     return repr(name) if name else f"of type {type(event).__name__}"
-
-
-def _reset_locks_after_fork(target: object) -> None:
-    if isinstance(target, WorkerRuntime):
-        target._lock = threading.Lock()
-        target._fanout.reset_after_fork()
 
 
 def _release_engine(runtime: WorkerRuntime) -> None:

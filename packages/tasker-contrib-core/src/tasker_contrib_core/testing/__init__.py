@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from tasker_contrib_core._internal.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
+    from tasker_contrib_core.testing.app_fixtures import fail_undefined_app, tasker_local_settings
     from tasker_contrib_core.testing.assertions import (
         assert_batches,
         assert_decision,
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
     from tasker_contrib_core.testing.run import TaskRun, run_task
 
 _HOMES: dict[str, str] = {
+    "fail_undefined_app": "app_fixtures",
+    "tasker_local_settings": "app_fixtures",
     "assert_batches": "assertions",
     "assert_decision": "assertions",
     "assert_failure": "assertions",
@@ -102,6 +105,7 @@ __all__ = [
     "build_step_context",
     "call_handler",
     "clean_tasker_environment",
+    "fail_undefined_app",
     "is_batches",
     "is_decision",
     "is_failure",
@@ -112,4 +116,5 @@ __all__ = [
     "is_success",
     "isolated_settings",
     "run_task",
+    "tasker_local_settings",
 ]

@@ -4,8 +4,8 @@ Loaded through the ``pytest11`` entry point ``tasker_contrib_fastapi`` (next to
 core's ``tasker_contrib`` plugin, whose ``step_context``, ``tasker_run``,
 ``tasker_events`` and ``tasker_settings`` fixtures stay available). pytest loads
 it in every session of every project that has this package installed, so at
-load time it imports pytest and standard-library modules only; FastAPI, httpx
-and the runtime load when a fixture runs. Disable it with
+load time it imports pytest, standard-library modules and core's testing
+fixtures only; FastAPI, httpx and the runtime load when a fixture runs. Disable it with
 ``-p no:tasker_contrib_fastapi``.
 
 Fixtures:
@@ -26,44 +26,23 @@ Fixtures:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tasker_contrib_core.testing import tasker_local_settings
 
 if TYPE_CHECKING:
     import httpx
     from starlette.testclient import TestClient
-    from tasker_contrib_core.config import TaskerSettings
-
-_DEFINE_APP = """\
-define a `tasker_app` fixture returning the FastAPI app to test, for example:
-
-    @pytest.fixture
-    def tasker_app(tasker_local_settings):
-        return create_app(tasker_local_settings(
-            handler_packages=["myapp.handlers"], template_paths=["config/tasks"]))
-"""
 
 
 @pytest.fixture
 def tasker_app() -> Any:
     """The app under test: override this fixture in your conftest.py."""
-    pytest.fail(_DEFINE_APP, pytrace=False)
+    from tasker_contrib_core.testing import fail_undefined_app
 
-
-@pytest.fixture
-def tasker_local_settings(
-    tasker_settings: Callable[..., TaskerSettings],
-) -> Callable[..., TaskerSettings]:
-    """``tasker_local_settings(**values)``: isolated settings on the local runtime."""
-
-    def build(**values: Any) -> TaskerSettings:
-        values.setdefault("runtime", "local")
-        values.setdefault("environment", "test")
-        return tasker_settings(**values)
-
-    return build
+    fail_undefined_app("tasker_app", "FastAPI")
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 Loaded through the ``pytest11`` entry point ``tasker_contrib_flask`` (next to
 core's ``tasker_contrib`` plugin, whose ``step_context``, ``tasker_run``,
 ``tasker_events`` and ``tasker_settings`` fixtures stay available). At load
-time it imports pytest and the standard library only; Flask and the runtime
-load when a fixture runs. Disable it with ``-p no:tasker_contrib_flask``.
+time it imports pytest, the standard library and core's testing fixtures only;
+Flask and the runtime load when a fixture runs. Disable it with ``-p no:tasker_contrib_flask``.
 
 Fixtures:
 
@@ -22,8 +22,9 @@ Fixtures:
 ``tasker_flask_runner``
     ``tasker_flask_app.test_cli_runner()`` (``flask tasker ...`` commands; starts nothing).
 
-``tasker_local_settings`` is the same fixture as tasker-contrib-fastapi's
-(either definition serves). The names do not clash with pytest-flask
+``tasker_local_settings`` is core's
+(``tasker_contrib_core.testing.tasker_local_settings``), the one
+tasker-contrib-fastapi registers too. The names do not clash with pytest-flask
 (``app``, ``client``, ``runner``);
 to use pytest-flask's fixtures with Tasker running, define its ``app``
 fixture as ``return tasker_running_app``.
@@ -31,44 +32,23 @@ fixture as ``return tasker_running_app``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from tasker_contrib_core.testing import tasker_local_settings
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient, FlaskCliRunner
-    from tasker_contrib_core.config import TaskerSettings
-
-_DEFINE_APP = """\
-define a `tasker_flask_app` fixture returning the Flask app to test, for example:
-
-    @pytest.fixture
-    def tasker_flask_app(tasker_local_settings):
-        return create_app(tasker_local_settings(
-            handler_packages=["myapp.handlers"], template_paths=["config/tasks"]))
-"""
 
 
 @pytest.fixture
 def tasker_flask_app() -> Any:
     """The app under test: override this fixture in your conftest.py."""
-    pytest.fail(_DEFINE_APP, pytrace=False)
+    from tasker_contrib_core.testing import fail_undefined_app
 
-
-@pytest.fixture
-def tasker_local_settings(
-    tasker_settings: Callable[..., TaskerSettings],
-) -> Callable[..., TaskerSettings]:
-    """``tasker_local_settings(**values)``: isolated settings on the local runtime."""
-
-    def build(**values: Any) -> TaskerSettings:
-        values.setdefault("runtime", "local")
-        values.setdefault("environment", "test")
-        return tasker_settings(**values)
-
-    return build
+    fail_undefined_app("tasker_flask_app", "Flask")
 
 
 @pytest.fixture
