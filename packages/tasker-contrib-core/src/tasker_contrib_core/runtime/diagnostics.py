@@ -277,6 +277,8 @@ def check_templates(settings: TaskerSettings, *, resolve_handlers: bool) -> Chec
     from tasker_contrib_core.templates.loader import find_template_files
 
     count = len(find_template_files(existing))
+    source = ", ".join(settings.handler_packages) or "no handler package"
+    skipped = f" (handlers from {source}){skipped}"
     if warnings_:
         return CheckResult(
             name,
