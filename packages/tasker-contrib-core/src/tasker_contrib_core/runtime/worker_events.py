@@ -148,7 +148,10 @@ class WorkerEventTranslator:
         else:
             payload["error"] = _dump(_get(result, "error"))
         correlation = _get(result, "correlation_id")
-        return TaskerEvent(
+        error = payload.get("error")
+        error = error if isinstance(error, dict) else {}
+        retryable = error.get("retryable")
+        event = TaskerEvent(
             name=STEP_COMPLETED if success else STEP_FAILED,
             id=str(uuid.uuid4()),
             timestamp=_now(),
@@ -163,6 +166,12 @@ class WorkerEventTranslator:
                 status=_get(result, "status"),
             ),
         )
+        if not success:
+            event.error_type = str(error.get("error_type") or "StepFailed")
+            message = error.get("message")
+            event.error_message = str(message) if message is not None else None
+            event.retryable = retryable if isinstance(retryable, bool) else None
+        return event
 
     def checkpoint_yielded(self, data: Any) -> TaskerEvent:
         """The checkpoint dict the worker publishes -> ``step.checkpoint_yield.sent``."""
