@@ -56,6 +56,7 @@ from tasker_contrib_core.runtime.fork_guard import (
     ProcessOwner,
     reset_in_forked_children,
 )
+from tasker_contrib_core.runtime.handler_registration import register_handlers_once
 from tasker_contrib_core.runtime.listeners import EventFanout
 from tasker_contrib_core.runtime.preflight import (
     DEFAULT_PREFLIGHT_TIMEOUT,
@@ -255,7 +256,10 @@ class WorkerRuntime(Runtime):
             bridge.subscribe(name, listener)
         started = time.monotonic()
         try:
-            worker = core.Worker.start(handler_packages=list(self.settings.handler_packages))
+            # Registered here once each, not by Worker.start (which registers every
+            # class handler twice and warns for each: see handler_registration).
+            register_handlers_once(core, self.settings.handler_packages)
+            worker = core.Worker.start(handler_packages=None)
         except BaseException as exc:
             _unsubscribe_all(bridge, listeners)
             _stop_half_started_engine(core)
