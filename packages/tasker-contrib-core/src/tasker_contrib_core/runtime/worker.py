@@ -46,6 +46,7 @@ from tasker_contrib_core.runtime.base import (
     forked_status,
 )
 from tasker_contrib_core.runtime.bootstrap_errors import explain_bootstrap_failure
+from tasker_contrib_core.runtime.database_check import require_database_ready
 from tasker_contrib_core.runtime.domain_poller import start_domain_poller, stop_domain_poller
 from tasker_contrib_core.runtime.engine_env import (
     EnginePlan,
@@ -193,6 +194,8 @@ class WorkerRuntime(Runtime):
             check_database_reachable(
                 plan.pgmq_database_url, timeout=probe_timeout, key="common.pgmq_database.url"
             )
+        # Credentials, database, tasker schema and pgmq (a port that answers is not enough).
+        require_database_ready(plan.database_url, timeout=probe_timeout)
         apply_engine_environment(plan, self._environ)
         return self._bootstrap_bounded(plan, max(0.1, deadline - time.monotonic()))
 
