@@ -255,6 +255,8 @@ def check_database_ready(
     verdict = check_database(_resolved(effective.value("common.database.url")), timeout=timeout)
     if verdict.ok:
         return CheckResult(name, "ok", verdict.message)
+    if verdict.problem == "unreachable":  # "database reachable" already says so, with its fix
+        return CheckResult(name, "skip", "the database does not answer (see database reachable)")
     hints = {
         "driver_missing": "pip install 'tasker-contrib-core[worker]'",
         "unreachable": "Start PostgreSQL or fix common.database.url / DATABASE_URL",
