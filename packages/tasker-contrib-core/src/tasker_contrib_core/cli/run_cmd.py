@@ -250,7 +250,9 @@ def summary_table(result: TaskRunResult) -> Table:
 def _print_summary(console: Console, result: TaskRunResult) -> None:
     console.print(summary_table(result))
     timing = f"{result.duration_ms:.1f} ms"
-    if result.virtual_seconds:
+    retried = any(run.attempts > 1 for run in result.steps.values())
+    if result.virtual_seconds and retried:
+        # Only retries wait on the clock; without one the figure is just the run's own time.
         timing += f", {result.virtual_seconds:g} s of backoff on the clock"
     console.print(f"task {result.task_uuid} {result.status} in {timing}")
     for warning in result.warnings:

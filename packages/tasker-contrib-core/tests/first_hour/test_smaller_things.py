@@ -1,0 +1,42 @@
+"""Item 9 of the first hour, the parts fixed: messages a new user reads on the way.
+
+Each through the real CLI in a fresh project: ``run`` on the real clock claims
+no backoff when nothing was retried; a configuration error names the
+environment variable once; ``validate`` suggests the closest existing class
+for a misspelt callable.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import NewProject
+
+pytestmark = pytest.mark.slow
+
+
+def test_run_without_retries_mentions_no_backoff(new_project: NewProject) -> None:
+    output = new_project.ok("run", "config/tasks/order.yaml", "--context", "{}")
+    assert " complete in " in output, output
+    assert "backoff" not in output, output
+
+
+def test_config_error_names_the_variable_once(new_project: NewProject) -> None:
+    done = new_project.cli("config", "validate", env={"DATABASE_URL": "mysql://u:p@h/db"})
+    assert done.returncode != 0
+    text = done.stdout + done.stderr
+    assert "set by env var DATABASE_URL:" in text, text
+    assert "(env var" not in text, text
+    warned = new_project.cli("config", "validate", env={"DATABASE_URL": "postgres://u:p@h/db"})
+    text = warned.stdout + warned.stderr
+    assert "update the value (env var DATABASE_URL)" in text, text
+
+
+def test_validate_suggests_the_closest_class(new_project: NewProject) -> None:
+    template = new_project.root / "config/tasks/order.yaml"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("check.CheckHandler", "check.ChekHandler"), encoding="utf-8")
+    done = new_project.cli("validate", env={"COLUMNS": "400"})
+    assert done.returncode != 0
+    assert "Did you mean 'myapp.handlers.check.CheckHandler'?" in done.stdout, done.stdout
+    assert "handler_name = 'myapp.handlers.check.ChekHandler'" not in done.stdout
