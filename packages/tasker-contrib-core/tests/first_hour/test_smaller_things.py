@@ -40,3 +40,22 @@ def test_validate_suggests_the_closest_class(new_project: NewProject) -> None:
     assert done.returncode != 0
     assert "Did you mean 'myapp.handlers.check.CheckHandler'?" in done.stdout, done.stdout
     assert "handler_name = 'myapp.handlers.check.ChekHandler'" not in done.stdout
+
+
+def test_run_json_keeps_handler_prints_off_stdout(new_project: NewProject) -> None:
+    import json
+
+    handler = new_project.root / "myapp/handlers/check.py"
+    text = handler.read_text(encoding="utf-8")
+    handler.write_text(
+        text.replace(
+            "        return self.success(",
+            '        print("debug from check")\n        return self.success(',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    done = new_project.cli("run", "config/tasks/order.yaml", "--context", "{}", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["status"] == "complete"
+    assert "debug from check" in done.stderr, done.stderr

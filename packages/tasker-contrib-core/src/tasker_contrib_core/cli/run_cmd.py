@@ -16,6 +16,7 @@ so ``tasker-contrib run --help`` stays fast and quiet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -404,7 +405,10 @@ def _run(
     template = engine.load(template_path)
     engine.compile(template)  # resolve handlers before anything is shown
     if console is None:
-        return engine.run(template, context)
+        # JSON mode: stdout carries the JSON document only; what handlers print goes
+        # to stderr so `run --json | jq` keeps working.
+        with contextlib.redirect_stdout(sys.stderr):
+            return engine.run(template, context)
     if not console.is_terminal:
         printing = LinePrinter(console)
         engine.listeners = (printing,)
