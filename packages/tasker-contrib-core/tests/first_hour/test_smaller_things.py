@@ -59,3 +59,12 @@ def test_run_json_keeps_handler_prints_off_stdout(new_project: NewProject) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["status"] == "complete"
     assert "debug from check" in done.stderr, done.stderr
+
+
+def test_yaml_syntax_error_points_inside_the_file(new_project: NewProject) -> None:
+    broken = new_project.root / "config/tasks/broken.yaml"
+    broken.write_text('name: x\nsteps:\n  - name: a\n    handler: {callable: "x\n')
+    done = new_project.cli("validate", "config/tasks/broken.yaml", env={"COLUMNS": "400"})
+    assert done.returncode != 0
+    assert "line 4, column 25" in done.stdout, done.stdout
+    assert "line 5" not in done.stdout, done.stdout
