@@ -41,7 +41,7 @@ def _doctor_row(project: NewProject, url: str) -> str:
 @pytest.mark.parametrize(
     ("change", "status", "words"),
     [
-        ({"password": "wrong-password"}, "fail", "rejected user 'tasker' and its password"),
+        ({"password": "wrong-password"}, "fail", "password authentication failed for user"),
         ({"database": "no_such_db"}, "fail", "database 'no_such_db' does not exist"),
         ({}, "fail", 'schema "pgmq" does not exist'),
     ],

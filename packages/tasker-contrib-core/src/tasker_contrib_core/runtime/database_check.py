@@ -79,8 +79,8 @@ def _classify_connect_error(text: str, shown: str, database: str, user: str) -> 
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return DatabaseVerdict(
             False,
-            f"{shown}: the server rejected user '{user}' and its password; fix the credentials "
-            "in DATABASE_URL / common.database.url",
+            f"{shown}: password authentication failed for user '{user}' (the server rejected "
+            "the user or password); fix the credentials in DATABASE_URL / common.database.url",
             "auth_failed",
         )
     if "does not exist" in lowered and "database" in lowered:
