@@ -74,7 +74,7 @@ def _get(url: str) -> tuple[int, Any]:
 @pytest.mark.engine
 @pytest.mark.slow
 def test_with_a_database_configured_the_app_runs_the_real_worker(
-    postgres_url: str, tmp_path: Path
+    tasker_database_url: str, tmp_path: Path
 ) -> None:
     port = _free_port()
     env = {
@@ -82,7 +82,7 @@ def test_with_a_database_configured_the_app_runs_the_real_worker(
         for key, value in os.environ.items()
         if not key.startswith("TASKER_") and key not in ("DATABASE_URL", "RUST_LOG")
     }
-    env.update({"DATABASE_URL": postgres_url, "TASKER_ENV": "test", "RUST_LOG": "error"})
+    env.update({"DATABASE_URL": tasker_database_url, "TASKER_ENV": "test", "RUST_LOG": "error"})
     command = [
         sys.executable, "-m", "uvicorn", "fastapi_orders.main:app",
         "--app-dir", str(EXAMPLE_DIR), "--host", "127.0.0.1", "--port", str(port),

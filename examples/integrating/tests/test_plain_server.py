@@ -78,8 +78,8 @@ def test_the_example_runs_an_order_on_the_local_runtime(tmp_path: Path) -> None:
 
 
 @pytest.mark.engine
-def test_the_example_hosts_the_real_worker(tmp_path: Path, postgres_url: str) -> None:
-    with serve(tmp_path, TASKER_RUNTIME="worker", DATABASE_URL=postgres_url) as server:
+def test_the_example_hosts_the_real_worker(tmp_path: Path, tasker_database_url: str) -> None:
+    with serve(tmp_path, TASKER_RUNTIME="worker", DATABASE_URL=tasker_database_url) as server:
         entries = server.wait_for(started, timeout=90, what="runtime.started")
         assert events(entries, "runtime.started")[0]["kind"] == "worker"
         status, ready = server.get("/ready")

@@ -67,7 +67,7 @@ def gunicorn_server(
 @pytest.mark.engine
 @pytest.mark.parametrize("flavour", sorted(WORKER_CLASSES))
 def test_preloaded_app_starts_one_runtime_per_worker_and_none_in_the_master(
-    flavour: str, postgres_url: str, servers: ModuleType, tmp_path: Path
+    flavour: str, tasker_database_url: str, servers: ModuleType, tmp_path: Path
 ) -> None:
     worker_class, warnings = WORKER_CLASSES[flavour]
     server = gunicorn_server(
@@ -77,7 +77,7 @@ def test_preloaded_app_starts_one_runtime_per_worker_and_none_in_the_master(
         worker_class,
         warnings,
         TASKER_RUNTIME="worker",
-        DATABASE_URL=postgres_url,
+        DATABASE_URL=tasker_database_url,
     )
     with server:
         entries = server.wait_for(

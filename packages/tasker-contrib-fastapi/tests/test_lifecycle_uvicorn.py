@@ -42,11 +42,11 @@ def started(count: int):
 
 @pytest.mark.engine
 def test_workers_start_once_per_worker_keep_signals_and_stop_on_sigterm(
-    postgres_url: str, servers: ModuleType, tmp_path: Path
+    tasker_database_url: str, servers: ModuleType, tmp_path: Path
 ) -> None:
     log = tmp_path / "lifecycle.jsonl"
     port = servers.free_port()
-    env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=postgres_url)
+    env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=tasker_database_url)
     args = servers.uvicorn_args("lifecycle_app:app", port, "--workers", "2")
     with servers.Server(
         args, env=env, cwd=tmp_path, log=log, output=tmp_path / "out.txt", port=port
@@ -177,13 +177,13 @@ def test_user_lifespan_is_entered_first_and_exited_last(
 @pytest.mark.engine
 @pytest.mark.parametrize("problem", ["nothing listening", "wrong password"])
 def test_a_bad_database_fails_start_up_fast_with_a_clear_message(
-    problem: str, postgres_url: str, servers: ModuleType, tmp_path: Path
+    problem: str, tasker_database_url: str, servers: ModuleType, tmp_path: Path
 ) -> None:
     if problem == "nothing listening":
         url = f"postgresql://tasker:s3cret-pw@127.0.0.1:{servers.closed_port()}/tasker"
         expected = ["database preflight failed", "connection refused"]
     else:
-        url = postgres_url.replace("tasker-test-password", "s3cret-pw")
+        url = tasker_database_url.replace("tasker-test-password", "s3cret-pw")
         expected = ["password authentication failed", "rejected the user or password"]
     log = tmp_path / "lifecycle.jsonl"
     port = servers.free_port()

@@ -50,7 +50,7 @@ def gunicorn_server(servers: ModuleType, tmp_path: Path, *extra: str, **env: str
 
 @pytest.mark.engine
 def test_preload_starts_one_real_worker_per_process_and_sigterm_stops_each(
-    postgres_url: str, servers: ModuleType, tmp_path: Path
+    tasker_database_url: str, servers: ModuleType, tmp_path: Path
 ) -> None:
     server = gunicorn_server(
         servers,
@@ -59,7 +59,7 @@ def test_preload_starts_one_real_worker_per_process_and_sigterm_stops_each(
         "-w",
         "2",
         TASKER_RUNTIME="worker",
-        DATABASE_URL=postgres_url,
+        DATABASE_URL=tasker_database_url,
     )
     with server:
         entries = server.wait_for(

@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
 
 def test_a_script_that_starts_tasker_and_returns_exits_promptly(
-    postgres_url: str, servers: ModuleType, tmp_path: Path
+    tasker_database_url: str, servers: ModuleType, tmp_path: Path
 ) -> None:
     log = tmp_path / "lifecycle.jsonl"
-    env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=postgres_url)
+    env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=tasker_database_url)
     with servers.Server(
         [str(servers.APPS / "start_and_return.py")],
         env=env,

@@ -50,7 +50,13 @@ class TemplateError(TaskerContribError):
 
 
 class HandlerResolutionError(TaskerContribError):
-    """A step's handler callable does not resolve the way the worker resolves it."""
+    """A step's handler callable does not resolve the way the worker resolves it.
+
+    ``suggestion`` is the closest existing handler name or class path when the
+    callable looks like a misspelling of one, else ``None``.
+    """
+
+    suggestion: str | None = None
 
 
 class EngineRunError(TaskerContribError):

@@ -45,3 +45,10 @@ def probe(tmp_path: Path) -> Any:
 def console_script() -> Path:
     assert CONSOLE_SCRIPT.exists(), f"{CONSOLE_SCRIPT} missing: is the workspace installed?"
     return CONSOLE_SCRIPT
+
+
+@pytest.fixture
+def postgres_url(real_stack: Any) -> str:
+    """A database with upstream's schema: the worker runtime refuses to start on one
+    without the tasker schema and pgmq (see runtime/database_check.py)."""
+    return str(real_stack.database_url)

@@ -124,3 +124,23 @@ class Project:
 def project(tmp_path: Path) -> Project:
     assert CONSOLE_SCRIPT.exists(), f"{CONSOLE_SCRIPT} missing: is the workspace installed?"
     return Project(tmp_path / "project")
+
+
+@pytest.fixture
+def postgres_url(real_stack: object) -> str:
+    """The real stack's database (upstream's schema: the worker runtime refuses to start
+    without it) through a role of its own whose password appears nowhere else in the URL,
+    so a leaked password is told apart from the user and database names."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    url = str(real_stack.database_url)  # type: ignore[attr-defined]
+    role, secret = "masking_probe", "zq7-masking-secret"
+    with psycopg.connect(url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+        if exists.fetchone() is None:
+            connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))

@@ -57,3 +57,10 @@ def local_runtime(tmp_path: Path) -> Any:
     yield runtime
     local_fixtures.RELEASE.set()
     runtime.stop(5.0)
+
+
+@pytest.fixture
+def postgres_url(real_stack: Any) -> str:
+    """A database with upstream's schema: the worker runtime refuses to start on one
+    without the tasker schema and pgmq (see runtime/database_check.py)."""
+    return str(real_stack.database_url)

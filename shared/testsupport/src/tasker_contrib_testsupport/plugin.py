@@ -18,6 +18,9 @@ Fixtures:
     with helpers to start hosts and inject steps
     (:class:`~tasker_contrib_testsupport.realstack.RealStack`). Skips when the
     folder or PostgreSQL is missing, fails instead under ``CI``.
+``tasker_database_url`` (session)
+    A URL of the real stack's database through a role of its own: what a test
+    needs to start the worker runtime, which refuses a database without the schema.
 ``redis_server`` (session)
     A throwaway ``redis-server`` on 127.0.0.1 (a real Celery broker). Skips
     when the binary is missing, fails instead under ``CI``.
@@ -41,7 +44,14 @@ if TYPE_CHECKING:
     from tasker_contrib_testsupport.realstack import RealStack
     from tasker_contrib_testsupport.redis_server import RedisServer
 
-__all__ = ["ci_is_set", "postgres_cluster", "postgres_url", "real_stack", "redis_server"]
+__all__ = [
+    "ci_is_set",
+    "postgres_cluster",
+    "postgres_url",
+    "real_stack",
+    "redis_server",
+    "tasker_database_url",
+]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -83,6 +93,30 @@ def postgres_url(
         yield url
     finally:
         postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def tasker_database_url(real_stack: RealStack) -> str:
+    """A database the real worker accepts (upstream's schema and pgmq), for hosts that
+    start the worker runtime without injecting steps.
+
+    It is the real stack's database through a role of its own whose password
+    (``tasker-test-password``) appears nowhere else in the URL, so tests can swap
+    or look for the password without touching the user or database name.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    url = str(real_stack.database_url)
+    role, secret = "tasker_test", "tasker-test-password"
+    with psycopg.connect(url, autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+        if found.fetchone() is None:
+            connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
 
 
 @pytest.fixture(scope="session")

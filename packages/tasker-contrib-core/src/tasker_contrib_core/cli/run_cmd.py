@@ -16,6 +16,7 @@ so ``tasker-contrib run --help`` stays fast and quiet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -252,7 +253,9 @@ def summary_table(result: TaskRunResult) -> Table:
 def _print_summary(console: Console, result: TaskRunResult) -> None:
     console.print(summary_table(result))
     timing = f"{result.duration_ms:.1f} ms"
-    if result.virtual_seconds:
+    retried = any(run.attempts > 1 for run in result.steps.values())
+    if result.virtual_seconds and retried:
+        # Only retries wait on the clock; without one the figure is just the run's own time.
         timing += f", {result.virtual_seconds:g} s of backoff on the clock"
     console.print(f"task {result.task_uuid} {result.status} in {timing}")
     for warning in result.warnings:
@@ -404,7 +407,10 @@ def _run(
     template = engine.load(template_path)
     engine.compile(template)  # resolve handlers before anything is shown
     if console is None:
-        return engine.run(template, context)
+        # JSON mode: stdout carries the JSON document only; what handlers print goes
+        # to stderr so `run --json | jq` keeps working.
+        with contextlib.redirect_stdout(sys.stderr):
+            return engine.run(template, context)
     if not console.is_terminal:
         printing = LinePrinter(console)
         engine.listeners = (printing,)

@@ -13,10 +13,13 @@ worker hosting an embedded runtime) owns the process's signals:
 * if the runtime stops on its own (its pollers died), the command exits 1 so
   a supervisor (systemd, Kubernetes, compose) restarts it.
 
-``--event-log PATH`` appends every event the runtime reports (step lifecycle
-and fast domain events, filtered by ``event_bridge`` settings) to PATH as JSON
-lines, so another process (a log shipper, a test driving this worker) can see
-what the worker's sinks saw.
+Events are logged by default, one line each on stderr (step lifecycle and
+fast domain events; failures with their error type, message and retryable
+flag), filtered by the same ``event_bridge`` settings as the framework
+packages; ``--no-events`` turns the lines off. ``--event-log PATH`` appends
+every event the runtime reports (the same events) to PATH as JSON lines, so
+another process (a log shipper, a test driving this worker) can see what the
+worker's sinks saw.
 """
 
 from __future__ import annotations
@@ -115,6 +118,21 @@ def _summary_lines(runtime: Any, settings: Any, started_in: float) -> list[str]:
     return lines
 
 
+def line_logging_to_stderr() -> None:
+    """Unless the application configured structlog, write each line in one call to stderr.
+
+    structlog's default logger prints the text and the newline separately to
+    stdout, where the engine's Rust side writes too: two writers, and a line can
+    end in the middle of another. One ``write`` per line, flushed, on stderr
+    (the stream the engine's own logs and ours share) keeps lines whole.
+    """
+    import structlog
+
+    if structlog.is_configured():
+        return
+    structlog.configure(logger_factory=structlog.WriteLoggerFactory(file=sys.stderr))
+
+
 def importable_from_cwd() -> None:
     """Let ``--handlers app.handlers`` import from the project directory, as ``python -m``
     would; a console script does not put the working directory on ``sys.path``."""
@@ -148,6 +166,13 @@ def importable_from_cwd() -> None:
     metavar="PATH",
     help="Append every event (step lifecycle, fast domain events) to PATH as JSON lines.",
 )
+@click.option(
+    "--events/--no-events",
+    "log_events",
+    default=True,
+    show_default=True,
+    help="Log one line per event (step lifecycle, domain events) on stderr.",
+)
 def worker(  # noqa: PLR0917 (click passes every option positionally)
     environment: str | None,
     config_dir: Path | None,
@@ -155,6 +180,7 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
     runtime_kind: str | None,
     check_interval: float,
     event_log: Path | None,
+    log_events: bool,
 ) -> None:
     """Run a dedicated Tasker worker process until SIGTERM or SIGINT."""
     from tasker_contrib_core.runtime import runtime_from_settings
@@ -174,7 +200,10 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
     try:
         host = _framework_host(settings)
         runtime = runtime_from_settings(settings) if host is None else host.runtime
-        event_dispatcher = _event_log_dispatcher(event_log, settings, runtime)
+        # A framework's host logs events through its own sinks; the plain command logs here.
+        event_dispatcher = _event_dispatcher(
+            event_log, log_events and host is None, settings, runtime
+        )
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -234,19 +263,34 @@ def _framework_host(settings: Any) -> Any:
     return factory(settings) if callable(factory) else None
 
 
-def _event_log_dispatcher(path: Path | None, settings: Any, runtime: Any) -> Any:
-    """An event dispatcher writing to ``path`` (JSON lines), attached to ``runtime``."""
-    if path is None:
-        return None
-    from tasker_contrib_core.events import EventDispatcher, JsonLinesSink
+def _event_dispatcher(path: Path | None, log_events: bool, settings: Any, runtime: Any) -> Any:
+    """The event dispatcher of this process, attached to ``runtime`` (``None``: no sink).
 
-    try:
-        sink = JsonLinesSink(path)
-    except OSError as exc:
-        fail(f"--event-log {path}: cannot open for appending: {exc.strerror or exc}")
-    dispatcher = EventDispatcher.from_settings(settings, [sink])
+    Log lines go through structlog (payloads left out, as the framework
+    packages do: a result can be kilobytes), the JSON lines to ``path``.
+    """
+    from tasker_contrib_core.events import EventDispatcher, JsonLinesSink, StructlogSink
+
+    sinks: list[Any] = []
+    if log_events:
+        line_logging_to_stderr()
+        sinks.append(StructlogSink(include_payload=False))
+    if path is not None:
+        try:
+            sinks.append(JsonLinesSink(path))
+        except OSError as exc:
+            fail(f"--event-log {path}: cannot open for appending: {exc.strerror or exc}")
+    if not sinks:
+        return None
+    dispatcher = EventDispatcher.from_settings(settings, sinks)
     dispatcher.attach(runtime)
     return dispatcher
 
 
-__all__ = ["EXIT_UNCLEAN_STOP", "SignalShutdown", "importable_from_cwd", "worker"]
+__all__ = [
+    "EXIT_UNCLEAN_STOP",
+    "SignalShutdown",
+    "importable_from_cwd",
+    "line_logging_to_stderr",
+    "worker",
+]

@@ -165,6 +165,20 @@ class StepReadinessStatus(ApiModel):
         return self.workflow_step_uuid
 
 
+class TaskError(ApiModel):
+    """Why a task is in ``error``: the first failure, so a client need not read step results.
+
+    Filled by the local runtime (``step_name`` is ``None`` when the task failed
+    before any step ran, e.g. a handler that does not resolve); the
+    orchestration service reports failures per step, so there it stays unset.
+    """
+
+    error_type: str
+    message: str
+    step_name: str | None = None
+    retryable: bool | None = None
+
+
 class TaskResponse(ApiModel):
     """A task with its execution summary: answer of create, get, cancel and list."""
 
@@ -195,6 +209,7 @@ class TaskResponse(ApiModel):
     completion_percentage: float
     health_status: str
     steps: list[StepReadinessStatus]
+    error: TaskError | None = None
 
     @property
     def is_terminal(self) -> bool:

@@ -34,6 +34,7 @@ from tasker_contrib_core.config.env_source import EnvValues, read_environment
 from tasker_contrib_core.config.layers import database_url_configured
 from tasker_contrib_core.config.masking import mask_table
 from tasker_contrib_core.config.merge import deep_merge, prune_empty
+from tasker_contrib_core.config.project import project_defaults
 from tasker_contrib_core.config.render import render_worker_config
 from tasker_contrib_core.errors import ConfigError, ConfigErrors
 
@@ -68,6 +69,19 @@ class EventBridgeOptions(BaseModel):
     model_config = {"extra": "forbid"}
 
 
+def _default_handler_packages() -> list[str]:
+    """The project's recorded handler packages (pyproject.toml), else none."""
+    return project_defaults().handler_packages or []
+
+
+def _default_template_paths() -> list[Path]:
+    return project_defaults().template_paths or [Path("config/tasks")]
+
+
+def _default_config_dir() -> Path:
+    return project_defaults().config_dir or Path("config/tasker")
+
+
 class TaskerSettings(BaseSettings):
     """Settings for one process that runs or submits Tasker workflows.
 
@@ -95,15 +109,19 @@ class TaskerSettings(BaseSettings):
         True, description="Start a worker in this process (false for submit-only processes)."
     )
     handler_packages: list[str] = Field(
-        default_factory=list, description="Packages whose step handlers are imported at start."
+        default_factory=_default_handler_packages,
+        description="Packages whose step handlers are imported at start. Default: "
+        "`[tool.tasker-contrib]` of the project's pyproject.toml, else none.",
     )
     template_paths: list[Path] = Field(
-        default_factory=lambda: [Path("config/tasks")],
-        description="Task template files or directories. Also `TASKER_TEMPLATE_PATH`.",
+        default_factory=_default_template_paths,
+        description="Task template files or directories. Also `TASKER_TEMPLATE_PATH`. "
+        "Default: pyproject.toml's `[tool.tasker-contrib]`, else `config/tasks`.",
     )
     config_dir: Path = Field(
-        Path("config/tasker"),
-        description="Holds `base/*.toml` and `environments/<env>/*.toml`; may be absent.",
+        default_factory=_default_config_dir,
+        description="Holds `base/*.toml` and `environments/<env>/*.toml`; may be absent. "
+        "Default: pyproject.toml's `[tool.tasker-contrib]`, else `config/tasker`.",
     )
     start_timeout_seconds: float = Field(
         30.0,

@@ -45,7 +45,9 @@ def validate_table(
         found = provenance.get(leaf) or _first_under(leaf, provenance)
         if found is None:
             return None
-        return found.layer if found.source == found.layer else f"{found.layer} ({found.source})"
+        if found.source.startswith(f"{found.layer} "):
+            return found.source  # "env var DATABASE_URL", not "env var (env var DATABASE_URL)"
+        return f"{found.layer} ({found.source})"
 
     lookup = environment_lookup(environ)
     refused: set[str] = set()

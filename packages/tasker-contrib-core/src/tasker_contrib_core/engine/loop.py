@@ -44,6 +44,7 @@ from tasker_contrib_core.engine.publications import (
 )
 from tasker_contrib_core.engine.result import (
     AttemptRecord,
+    StepError,
     StepRun,
     TaskRunResult,
 )
@@ -155,6 +156,7 @@ class RunLoop:
         *,
         timestamp: datetime,
         metadata: Mapping[str, Any] = _EMPTY,
+        error: StepError | None = None,
     ) -> None:
         if instance is None:
             event = TaskerEvent(
@@ -166,12 +168,25 @@ class RunLoop:
                 name, new_uuid(), timestamp, self.task_uuid, kind, self.namespace,
                 instance.step_uuid, instance.name, payload, metadata,
             )  # fmt: skip
+        if error is not None:
+            event.error_type = error.error_type
+            event.error_message = error.message
+            event.retryable = error.retryable
+        if instance is not None:
             run = instance.run
             if run is not None:
                 run.events.append(event)
         self.result.events.append(event)
         if self._has_listeners:
             self.listeners.emit(event)
+
+    @staticmethod
+    def _first_error(result: TaskRunResult) -> StepError | None:
+        """The error of the first step that failed for good (what blocked the task)."""
+        for run in result.steps.values():
+            if run.error is not None and run.status == StepState.ERROR:
+                return run.error
+        return None
 
     def _iso(self, moment: datetime) -> str:
         """ISO text of ``moment``, cached: a fake clock repeats the same instant a lot."""
@@ -380,6 +395,7 @@ class RunLoop:
                 "retry_in_ms": delay_ms,
             },
             timestamp=now,
+            error=error,
         )
         if instance.planned.has_events:
             self._publish(
@@ -624,6 +640,7 @@ class RunLoop:
                 "duration_ms": result.duration_ms,
             },
             timestamp=result.finished_at,
+            error=self._first_error(result) if self.blocked else None,
         )
         for problem in self.listeners.problems:
             self._warn(problem)

@@ -18,17 +18,31 @@ from structlog.contextvars import bind_contextvars, reset_contextvars
 from tasker_contrib_core.events.event import TaskerEvent
 
 
-def event_fields(event: TaskerEvent) -> dict[str, Any]:
-    """Identifying fields of an event, named so they never clash with LogRecord attributes."""
-    return {
+def event_fields(event: TaskerEvent, *, compact: bool = True) -> dict[str, Any]:
+    """Identifying fields of an event, named so they never clash with LogRecord attributes.
+
+    ``compact`` leaves out what the event does not have (a task-level event has
+    no step, only a failure has an error), so log lines never read
+    ``step_name=None``; ``compact=False`` keeps ``step_uuid``/``step_name`` as
+    ``None`` for stdlib formatters that name them in their format string.
+    """
+    fields: dict[str, Any] = {
         "tasker_event": event.name,
         "tasker_event_id": event.id,
         "tasker_event_kind": event.kind,
         "task_uuid": event.task_uuid,
-        "step_uuid": event.step_uuid,
-        "step_name": event.step_name,
         "namespace": event.namespace,
     }
+    if event.step_uuid is not None or not compact:
+        fields["step_uuid"] = event.step_uuid
+    if event.step_name is not None or not compact:
+        fields["step_name"] = event.step_name
+    if event.error_type is not None:
+        fields["error_type"] = event.error_type
+        fields["error_message"] = event.error_message
+        if event.retryable is not None:
+            fields["retryable"] = event.retryable
+    return fields
 
 
 @contextmanager

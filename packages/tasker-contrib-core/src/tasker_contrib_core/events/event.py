@@ -59,6 +59,11 @@ class TaskerEvent:
     step_name: str | None = None
     payload: Mapping[str, Any] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: Set on failure events (``step.execution.failed``, ``task.execution.failed``), so
+    #: the reason is on the default log line even when payloads are not logged.
+    error_type: str | None = None
+    error_message: str | None = None
+    retryable: bool | None = None
 
     @property
     def framework_name(self) -> str:
@@ -66,8 +71,11 @@ class TaskerEvent:
         return "tasker." + self.name.replace(".", "_")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (timestamp as ISO 8601, payload values made JSON-safe)."""
-        return {
+        """A JSON-ready dict (timestamp as ISO 8601, payload values made JSON-safe).
+
+        The error fields appear only on failure events.
+        """
+        data = {
             "name": self.name,
             "id": self.id,
             "timestamp": self.timestamp.isoformat(),
@@ -79,6 +87,11 @@ class TaskerEvent:
             "payload": to_jsonable_python(dict(self.payload), fallback=repr),
             "metadata": to_jsonable_python(dict(self.metadata), fallback=repr),
         }
+        if self.error_type is not None:
+            data["error_type"] = self.error_type
+            data["error_message"] = self.error_message
+            data["retryable"] = self.retryable
+        return data
 
 
 __all__ = [

@@ -123,7 +123,7 @@ class LoggingSink:
     def publish(self, event: TaskerEvent) -> None:
         if not self.logger.isEnabledFor(self.level):
             return
-        extra = event_fields(event)
+        extra = event_fields(event, compact=False)
         if self.include_payload:
             extra["tasker_payload"] = dict(event.payload)
         self.logger.log(self.level, "tasker event %s", event.name, extra=extra)

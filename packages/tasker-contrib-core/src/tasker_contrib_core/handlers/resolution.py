@@ -291,6 +291,16 @@ def resolve_handler(
         )
 
     details = "\n".join(f"  - {line}" for line in tried)
+    closest = _closest_name(callable_name, handler_packages)
+    if closest is not None:
+        error = HandlerResolutionError(
+            f"{where}handler callable '{callable_name}' does not resolve the way the tasker-py "
+            f"worker resolves it. Tried:\n{details}\n"
+            f"Did you mean '{closest}'? Fix: set the callable in the template to it (or rename "
+            "the handler)."
+        )
+        error.suggestion = closest
+        raise error
     raise HandlerResolutionError(
         f"{where}handler callable '{callable_name}' does not resolve the way the tasker-py "
         f"worker resolves it. Tried:\n{details}\n"
@@ -299,6 +309,27 @@ def resolve_handler(
         "in a package passed as handler_packages / --handlers, or set the callable to the "
         "class's dotted import path (package.module.ClassName)."
     )
+
+
+def _closest_name(callable_name: str, handler_packages: Sequence[str]) -> str | None:
+    """The existing handler name or class path most like a misspelt ``callable_name``."""
+    import difflib
+
+    candidates = {name for pkg in handler_packages for name in discover_package(pkg)}
+    if CLASS_PATH.match(callable_name):
+        module_name = callable_name.rpartition(".")[0]
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:  # the module itself is misspelt: compare names only
+            module = None
+        if module is not None:
+            candidates.update(
+                f"{module_name}.{name}"
+                for name, value in vars(module).items()
+                if inspect.isclass(value) and not name.startswith("_")
+            )
+    matches = difflib.get_close_matches(callable_name, sorted(candidates), n=1, cutoff=0.75)
+    return matches[0] if matches else None
 
 
 __all__ = [

@@ -241,6 +241,35 @@ def check_database(
     )
 
 
+def check_database_ready(
+    settings: TaskerSettings, effective: EffectiveConfig | None, *, timeout: float = 5.0
+) -> CheckResult:
+    """A real login with the configured credentials; the tasker schema and pgmq exist."""
+    from tasker_contrib_core.runtime.database_check import MIGRATIONS_HINT, check_database
+
+    name = "database ready"
+    if settings.resolved_runtime() == "local":
+        return CheckResult(name, "skip", "the local runtime needs no database")
+    if effective is None:
+        return CheckResult(name, "skip", "no valid configuration to read the URL from")
+    verdict = check_database(_resolved(effective.value("common.database.url")), timeout=timeout)
+    if verdict.ok:
+        return CheckResult(name, "ok", verdict.message)
+    if verdict.problem == "unreachable":  # "database reachable" already says so, with its fix
+        return CheckResult(name, "skip", "the database does not answer (see database reachable)")
+    hints = {
+        "driver_missing": "pip install 'tasker-contrib-core[worker]'",
+        "unreachable": "Start PostgreSQL or fix common.database.url / DATABASE_URL",
+        "too_many_clients": "Close idle connections or raise the server's max_connections",
+        "auth_failed": "Fix the user and password in DATABASE_URL / common.database.url",
+        "database_missing": "Create the database, then apply tasker-core's migrations",
+        "schema_missing": MIGRATIONS_HINT[0].upper() + MIGRATIONS_HINT[1:],
+        "pgmq_missing": "Install pgmq, then apply tasker-core's migrations",
+    }
+    status: CheckStatus = "warn" if verdict.problem == "driver_missing" else "fail"
+    return CheckResult(name, status, verdict.message, hints.get(verdict.problem or "", ""))
+
+
 def check_templates(settings: TaskerSettings, *, resolve_handlers: bool) -> CheckResult:
     """Every task template loads and validates; its handlers resolve as the worker would."""
     from tasker_contrib_core.templates.validator import validate_paths
@@ -277,6 +306,8 @@ def check_templates(settings: TaskerSettings, *, resolve_handlers: bool) -> Chec
     from tasker_contrib_core.templates.loader import find_template_files
 
     count = len(find_template_files(existing))
+    source = ", ".join(settings.handler_packages) or "no handler package"
+    skipped = f" (handlers from {source}){skipped}"
     if warnings_:
         return CheckResult(
             name,
@@ -377,6 +408,7 @@ def run_checks(settings: TaskerSettings, *, cwd: Path | None = None) -> list[Che
     results.append(config)
     guarded: Sequence[tuple[str, Callable[[], CheckResult]]] = (
         ("database reachable", lambda: check_database(settings, effective)),
+        ("database ready", lambda: check_database_ready(settings, effective)),
         (
             "templates and handlers",
             lambda: check_templates(settings, resolve_handlers=not engine.failed),

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 #: Engine log filter when the user has not set ``RUST_LOG``: warnings and errors
 #: only, so a worker's output stays readable but still explains a failure.
+#: (The idle long-poll's ``sqlx::query: slow statement`` warning is not silenced by
+#: a target directive such as ``warn,sqlx::query=error`` in tasker-py 0.1.8: tried
+#: against the real worker, the line still appears; see docs/deployment.md.)
 QUIET_RUST_LOG = "warn"
 
 

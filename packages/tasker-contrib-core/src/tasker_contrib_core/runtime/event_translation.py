@@ -167,7 +167,10 @@ class WorkerEventTranslator:
         else:
             payload["error"] = _dump(_get(result, "error"))
         correlation = _get(result, "correlation_id")
-        return self._step_event(
+        error = payload.get("error")
+        error = error if isinstance(error, dict) else {}
+        retryable = error.get("retryable")
+        event = self._step_event(
             STEP_COMPLETED if success else STEP_FAILED,
             step_uuid,
             (str(_get(result, "task_uuid", task_uuid)), name, namespace, attempt),
@@ -177,6 +180,12 @@ class WorkerEventTranslator:
                 status=_get(result, "status"),
             ),
         )
+        if not success:
+            event.error_type = str(error.get("error_type") or "StepFailed")
+            message = error.get("message")
+            event.error_message = str(message) if message is not None else None
+            event.retryable = retryable if isinstance(retryable, bool) else None
+        return event
 
     def checkpoint_yielded(self, data: Any) -> TaskerEvent:
         """The checkpoint dict the worker publishes -> ``step.checkpoint_yield.sent``."""

@@ -195,7 +195,11 @@ class LocalRuntime(ProcessRuntime):
         try:
             pool.submit(lambda: self._run(record.task_uuid))
         except PoolClosedError:
-            self.store.fail(record.task_uuid, "the local runtime stopped before the task ran")
+            self._fail_task(
+                record.task_uuid,
+                "RuntimeStopped",
+                "the local runtime stopped before the task ran",
+            )
             raise OrchestrationUnavailableError(
                 "the local runtime is stopping; no new tasks are accepted"
             ) from None
@@ -216,10 +220,37 @@ class LocalRuntime(ProcessRuntime):
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             logger.warning("local task %s could not run: %s", task_uuid, message)
-            self.store.fail(task_uuid, message)
+            self._fail_task(task_uuid, type(exc).__name__, str(exc))
             self._last_error = message
             return
         self.store.finish(task_uuid, result)
+
+    def _fail_task(self, task_uuid: str, error_type: str, message: str) -> None:
+        """Put a task that never ran in error and say so with ``task.execution.failed``.
+
+        The engine emits that event for a task whose steps failed; a task that
+        could not even start (a handler that does not resolve) must be just as
+        visible to event sinks and API clients.
+        """
+        import uuid
+
+        from tasker_contrib_core.events.event import TASK_FAILED, TaskerEvent
+
+        self.store.fail(task_uuid, error_type, message)
+        record = self.store.snapshot(task_uuid)
+        event = TaskerEvent(
+            name=TASK_FAILED,
+            id=str(uuid.uuid4()),
+            timestamp=datetime.now(timezone.utc),
+            task_uuid=task_uuid,
+            kind="lifecycle",
+            namespace=record.request.namespace,
+            payload={"status": record.status, "failed_steps": []},
+            error_type=error_type,
+            error_message=message,
+            retryable=False,
+        )
+        self._fanout.emit(event)
 
     def _on_engine_event(self, event: TaskerEvent) -> None:
         self.store.apply_event(event)

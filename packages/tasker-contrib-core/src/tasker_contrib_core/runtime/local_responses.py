@@ -19,6 +19,7 @@ from tasker_contrib_core.client.models import (
     StepAuditEntry,
     StepReadinessStatus,
     StepResponse,
+    TaskError,
     TaskListResponse,
     TaskResponse,
 )
@@ -26,7 +27,7 @@ from tasker_contrib_core.runtime.task_store import (
     StepRecord,
     TaskRecord,
 )
-from tasker_contrib_core.states import StepState
+from tasker_contrib_core.states import StepState, TaskState
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ def _summary(task: TaskRecord) -> dict[str, object]:
     failed = sum(1 for s in steps if s.state in (StepState.ERROR, StepState.WAITING_FOR_RETRY))
     blocked = sum(1 for s in steps if s.state == StepState.ERROR)
     ready = sum(1 for s in steps if _readiness(task, s).ready)
-    if blocked:
+    if task.status == TaskState.ERROR:
+        # A task in error is blocked whatever its steps say: when it failed before any
+        # step ran they are all still pending, and "waiting" would look alive.
+        blocked = blocked or 1
         execution, action = "blocked_by_failures", "handle_failures"
     elif ready:
         execution, action = "has_ready_steps", "execute_ready_steps"
@@ -127,6 +131,7 @@ def task_response(task: TaskRecord) -> TaskResponse:
         correlation_id=request.correlation_id,
         parent_correlation_id=request.parent_correlation_id,
         steps=steps,
+        error=TaskError.model_validate(task.error) if task.error else None,
         **_summary(task),
     )
 

@@ -93,7 +93,8 @@ class TaskRecord:
     status: str = TaskState.PENDING
     completed_at: datetime | None = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
-    error: str | None = None
+    #: ``{"error_type", "message", "step_name"?, "retryable"?}`` once the task is in error.
+    error: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -342,15 +343,17 @@ class TaskStore:
             if record.status != TaskState.CANCELLED:
                 record.status = TaskState.COMPLETE if result.ok else TaskState.ERROR
                 record.completed_at = now
+            if record.status == TaskState.ERROR and record.error is None:
+                record.error = _first_step_error(result)
 
-    def fail(self, task_uuid: str, message: str) -> None:
+    def fail(self, task_uuid: str, error_type: str, message: str) -> None:
         """The run could not even start (a handler did not resolve...): task in error."""
         with self._lock:
             record = self._tasks.get(task_uuid)
             if record is None:
                 return
             now = _now()
-            record.error = message
+            record.error = {"error_type": error_type, "message": message}
             record.updated_at = now
             if record.status != TaskState.CANCELLED:
                 record.status = TaskState.ERROR
@@ -393,6 +396,21 @@ class TaskStore:
             for task in self._tasks.values():
                 counts[task.status] = counts.get(task.status, 0) + 1
             return counts
+
+
+def _first_step_error(result: TaskRunResult) -> dict[str, Any]:
+    """The task's error as the first failed step reports it (type, message, retryable)."""
+    for run in result.steps.values():
+        if run.error is not None and run.status != StepState.COMPLETE:
+            error = run.error.to_dict()
+            return {
+                "error_type": str(error.get("error_type") or "StepFailed"),
+                "message": str(error.get("message") or ""),
+                "step_name": run.name,
+                "retryable": error.get("retryable"),
+            }
+    failed = ", ".join(result.failed_steps) if result.failed_steps else "unknown steps"
+    return {"error_type": "TaskFailed", "message": f"steps failed: {failed}"}
 
 
 def _definition(template: TaskTemplate, name: str) -> Any:

@@ -46,6 +46,7 @@ from tasker_contrib_core.runtime.base import (
     forked_status,
 )
 from tasker_contrib_core.runtime.bootstrap_errors import explain_bootstrap_failure
+from tasker_contrib_core.runtime.database_check import require_database_ready
 from tasker_contrib_core.runtime.domain_poller import start_domain_poller, stop_domain_poller
 from tasker_contrib_core.runtime.engine_env import (
     EnginePlan,
@@ -59,6 +60,7 @@ from tasker_contrib_core.runtime.event_translation import (
 from tasker_contrib_core.runtime.fork_guard import (
     ProcessOwner,
 )
+from tasker_contrib_core.runtime.handler_registration import register_handlers_once
 from tasker_contrib_core.runtime.preflight import (
     DEFAULT_PREFLIGHT_TIMEOUT,
     check_database_reachable,
@@ -190,6 +192,8 @@ class WorkerRuntime(ProcessRuntime):
             check_database_reachable(
                 plan.pgmq_database_url, timeout=probe_timeout, key="common.pgmq_database.url"
             )
+        # Credentials, database, tasker schema and pgmq (a port that answers is not enough).
+        require_database_ready(plan.database_url, timeout=probe_timeout)
         apply_engine_environment(plan, self._environ)
         return self._bootstrap_bounded(plan, max(0.1, deadline - time.monotonic()))
 
@@ -239,7 +243,10 @@ class WorkerRuntime(ProcessRuntime):
             bridge.subscribe(name, listener)
         started = time.monotonic()
         try:
-            worker = core.Worker.start(handler_packages=list(self.settings.handler_packages))
+            # Registered here once each, not by Worker.start (which registers every
+            # class handler twice and warns for each: see handler_registration).
+            register_handlers_once(core, self.settings.handler_packages)
+            worker = core.Worker.start(handler_packages=None)
         except BaseException as exc:
             _unsubscribe_all(bridge, listeners)
             _stop_half_started_engine(core)

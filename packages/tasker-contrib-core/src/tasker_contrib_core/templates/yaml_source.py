@@ -108,6 +108,14 @@ def read_yaml(text: str, *, source: str | None = None) -> YamlDocument:
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        last_line = max(0, len(text.splitlines()) - 1)
+        if mark is not None and mark.line > last_line:
+            # The parser reached the end of the file (an unclosed quote or bracket): point
+            # at where the construct started, never at a line past the end.
+            if exc.context_mark is not None and exc.context_mark.line <= last_line:
+                mark = exc.context_mark
+            else:
+                mark = yaml.Mark(mark.name, mark.index, last_line, 0, mark.buffer, mark.pointer)
         detail = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
         if "expected a single document" in detail:
             detail = "the file holds more than one YAML document; put one template per file"

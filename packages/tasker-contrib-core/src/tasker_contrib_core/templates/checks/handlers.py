@@ -74,6 +74,7 @@ def check_handler_resolution(
 
     findings = []
     failures: dict[str, str | None] = {}
+    suggestions: dict[str, str | None] = {}
     for step in template.steps:
         callable_name = step.handler.callable
         if not callable_name.strip():
@@ -83,20 +84,27 @@ def check_handler_resolution(
                 resolve_handler(callable_name, handler_packages)
             except HandlerResolutionError as exc:
                 failures[callable_name] = _reason(callable_name, exc)
+                suggestions[callable_name] = exc.suggestion
             else:
                 failures[callable_name] = None
         reason = failures[callable_name]
         if reason is not None:
             packages = ", ".join(handler_packages) or "none"
+            closest = suggestions.get(callable_name)
+            hint = (
+                f"Did you mean '{closest}'? Set handler.callable to it."
+                if closest
+                else "Give a StepHandler subclass handler_name (or decorate a function "
+                f"with @step_handler) under this name in a package passed with "
+                f"--handlers (scanned: {packages}), or use package.module.ClassName."
+            )
             findings.append(
                 finding_for(
                     template,
                     codes.UNRESOLVABLE_HANDLER,
                     reason,
                     step=step.name,
-                    hint="Give a StepHandler subclass handler_name (or decorate a function "
-                    f"with @step_handler) under this name in a package passed with "
-                    f"--handlers (scanned: {packages}), or use package.module.ClassName.",
+                    hint=hint,
                 )
             )
     return findings
