@@ -21,6 +21,7 @@ PROJECT = HERE / "project"
 
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
+_SET_HERE = "DJANGO_SETTINGS_MODULE" not in os.environ
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
 
 import django  # noqa: E402
@@ -28,6 +29,11 @@ import django  # noqa: E402
 # pytest-django configures Django only when DJANGO_SETTINGS_MODULE is set before
 # pytest starts (it is not for the other packages of the workspace): set up here.
 django.setup()
+if _SET_HERE:
+    # Settings are configured now; the variable must not leak into the child
+    # processes of other packages' tests (a Celery worker that sees it applies
+    # its Django fixup to our test project). Children of these tests set it.
+    del os.environ["DJANGO_SETTINGS_MODULE"]
 
 
 def _load(name: str) -> ModuleType:
