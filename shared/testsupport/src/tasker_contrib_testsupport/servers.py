@@ -113,7 +113,11 @@ class ServerFailed(AssertionError):
 
 
 class Server:
-    """A server child process in its own session, killed on exit no matter what."""
+    """A server child process in its own session, killed on exit no matter what.
+
+    ``program`` is the executable ``args`` are given to: this Python by default
+    (``args`` then start with ``-m module``), or a server binary such as uWSGI.
+    """
 
     def __init__(
         self,
@@ -124,7 +128,9 @@ class Server:
         log: Path,
         output: Path,
         port: int | None = None,
+        program: str = sys.executable,
     ) -> None:
+        self.program = program
         self.args = args
         self.env = env
         self.cwd = cwd
@@ -151,7 +157,7 @@ class Server:
     def start(self) -> None:
         with self.output_path.open("wb") as sink:
             self.proc = subprocess.Popen(
-                [sys.executable, *self.args],
+                [self.program, *self.args],
                 cwd=self.cwd,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
