@@ -92,6 +92,26 @@ def clean_env(
     return env
 
 
+def apps_env(log: Path, apps: Path, **extra: str | None) -> dict[str, str]:
+    """A clean environment serving a package's lifecycle test apps in ``apps``.
+
+    The FastAPI and Flask tests share one layout: the apps importable from
+    ``apps``, their task templates in ``apps/templates`` and their handlers in
+    the ``lifecycle_handlers`` package, with short start and stop deadlines.
+    """
+    return clean_env(
+        log,
+        pythonpath=[apps],
+        defaults={
+            "TASKER_TEMPLATE_PATH": str(apps / "templates"),
+            "TASKER_HANDLER_PACKAGES": "lifecycle_handlers",
+            "TASKER_SHUTDOWN_TIMEOUT_SECONDS": "5",
+            "TASKER_START_TIMEOUT_SECONDS": "30",
+        },
+        **extra,
+    )
+
+
 def read_entries(log: Path) -> list[Entry]:
     entries: list[Entry] = []
     try:
@@ -313,6 +333,7 @@ __all__ = [
     "Entry",
     "Server",
     "ServerFailed",
+    "apps_env",
     "by_pid",
     "clean_env",
     "closed_port",
