@@ -27,12 +27,16 @@ from types import TracebackType
 from typing import Any
 
 #: Variables of the developer's shell that would change what is tested.
+#: ``DJANGO_SETTINGS_MODULE`` is also set by the Django tests' conftest in the
+#: test process itself: a Celery worker started later in the same run would
+#: otherwise try to load the Django test project.
 DROPPED_VARIABLES = (
     "DATABASE_URL",
     "PGMQ_DATABASE_URL",
     "RUST_LOG",
     "PYTHONWARNINGS",
     "WEB_CONCURRENCY",
+    "DJANGO_SETTINGS_MODULE",
 )
 
 #: The environment variable the lifecycle JSON lines go to.
