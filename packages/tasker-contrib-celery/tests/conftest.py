@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,24 +9,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from tasker_contrib_testsupport.test_modules import load_test_module
 
 HERE = Path(__file__).resolve().parent
 
 
-def _load(name: str) -> ModuleType:
-    """Import ``tests/<name>.py`` by path, once (test directories are not packages)."""
-    module_name = f"tasker_contrib_celery_tests_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
-support = _load("support")
+support = load_test_module(HERE, "support", prefix="tasker_contrib_celery_tests")
 sys.modules.setdefault("tasker_contrib_celery_tests_support", support)
 
 

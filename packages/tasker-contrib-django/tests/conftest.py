@@ -7,7 +7,6 @@ with real ``manage.py`` commands and servers (``tests/support.py``).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tasker_contrib_testsupport.test_modules import load_test_module
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "project"
@@ -36,20 +36,7 @@ if _SET_HERE:
     del os.environ["DJANGO_SETTINGS_MODULE"]
 
 
-def _load(name: str) -> ModuleType:
-    """Import ``tests/<name>.py`` by path, once (test directories are not packages)."""
-    module_name = f"tasker_contrib_django_tests_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
-
-
-support = _load("support")
+support = load_test_module(HERE, "support", prefix="tasker_contrib_django_tests")
 
 
 @pytest.fixture

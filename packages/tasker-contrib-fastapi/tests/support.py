@@ -14,8 +14,8 @@ from tasker_contrib_testsupport.servers import (
     Entry,
     Server,
     ServerFailed,
+    apps_env,
     by_pid,
-    clean_env,
     closed_port,
     events,
     free_port,
@@ -30,17 +30,7 @@ APPS = HERE / "apps"
 
 def server_env(log: Path, **extra: str | None) -> dict[str, str]:
     """A clean environment serving the lifecycle test apps in ``tests/apps``."""
-    return clean_env(
-        log,
-        pythonpath=[APPS],
-        defaults={
-            "TASKER_TEMPLATE_PATH": str(APPS / "templates"),
-            "TASKER_HANDLER_PACKAGES": "lifecycle_handlers",
-            "TASKER_SHUTDOWN_TIMEOUT_SECONDS": "5",
-            "TASKER_START_TIMEOUT_SECONDS": "30",
-        },
-        **extra,
-    )
+    return apps_env(log, APPS, **extra)
 
 
 __all__ = [

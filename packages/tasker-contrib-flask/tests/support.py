@@ -1,258 +1,35 @@
-"""Run real servers (flask run, gunicorn) and flask commands in child processes.
+"""The Flask tests' servers: testsupport's harness plus this package's test apps.
 
-Every server runs in its own session (process group) with a clean
-environment, writes its output to a file (a full pipe can never block it),
-and reports its lifecycle as JSON lines (``TASKER_CONTRIB_LIFECYCLE_LOG``).
-:class:`Server` always kills the whole group on exit, whatever the test did,
-and every wait has a hard deadline that fails with the server's output.
-
+The harness itself (process groups, deadlines, lifecycle lines) lives in
+``tasker_contrib_testsupport.servers``, shared by every framework package.
 Test directories are not packages (``--import-mode=importlib``): this file is
 loaded by path from ``conftest.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+
+from tasker_contrib_testsupport.servers import (
+    Entry,
+    Server,
+    ServerFailed,
+    apps_env,
+    by_pid,
+    closed_port,
+    events,
+    free_port,
+    gunicorn_args,
+    read_entries,
+)
 
 HERE = Path(__file__).resolve().parent
 APPS = HERE / "apps"
 
-#: Variables of the developer's shell that would change what is tested.
-_DROPPED = ("DATABASE_URL", "PGMQ_DATABASE_URL", "RUST_LOG", "PYTHONWARNINGS", "WEB_CONCURRENCY")
-
-Entry = dict[str, Any]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def closed_port() -> int:
-    """A port nothing listens on (bound and released: refused for a while)."""
-    return free_port()
-
 
 def server_env(log: Path, **extra: str | None) -> dict[str, str]:
-    """Our environment minus engine/Tasker variables, plus the test app's defaults."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in _DROPPED and not key.startswith("TASKER_")
-    }
-    env.update(
-        {
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": os.pathsep.join(
-                [str(APPS), *filter(None, [os.environ.get("PYTHONPATH")])]
-            ),
-            "RUST_LOG": "error",
-            "TASKER_ENV": "test",
-            "TASKER_CONTRIB_LIFECYCLE_LOG": str(log),
-            "TASKER_TEMPLATE_PATH": str(APPS / "templates"),
-            "TASKER_HANDLER_PACKAGES": "lifecycle_handlers",
-            "TASKER_SHUTDOWN_TIMEOUT_SECONDS": "5",
-            "TASKER_START_TIMEOUT_SECONDS": "30",
-        }
-    )
-    for key, value in extra.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
-
-
-def read_entries(log: Path) -> list[Entry]:
-    entries: list[Entry] = []
-    try:
-        lines = log.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return entries
-    for line in lines:
-        with contextlib.suppress(json.JSONDecodeError):
-            entries.append(json.loads(line))
-    return entries
-
-
-def events(entries: list[Entry], name: str) -> list[Entry]:
-    return [entry for entry in entries if entry["event"] == name]
-
-
-class ServerFailed(AssertionError):
-    """A server did not do what the test waited for; carries its output."""
-
-
-class Server:
-    """A server child process in its own session, killed on exit no matter what."""
-
-    def __init__(
-        self,
-        args: list[str],
-        *,
-        env: dict[str, str],
-        cwd: Path,
-        log: Path,
-        output: Path,
-        port: int | None = None,
-        program: str = sys.executable,
-    ) -> None:
-        self.program = program
-        self.args = args
-        self.env = env
-        self.cwd = cwd
-        self.log = log
-        self.output_path = output
-        self.port = port
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.started_at = 0.0
-
-    # -- process -------------------------------------------------------------------
-
-    def __enter__(self) -> Server:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.kill()
-
-    def start(self) -> None:
-        with self.output_path.open("wb") as sink:
-            self.proc = subprocess.Popen(
-                [self.program, *self.args],
-                cwd=self.cwd,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.started_at = time.monotonic()
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def kill(self) -> None:
-        if self.proc is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-
-    def send(self, sig: signal.Signals) -> float:
-        """Signal the server's main process; returns when it was sent (monotonic)."""
-        assert self.proc is not None
-        os.kill(self.proc.pid, sig)
-        return time.monotonic()
-
-    def wait_exit(self, timeout: float) -> int:
-        """The exit code; fails (with the output) when it does not exit in time."""
-        assert self.proc is not None
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise ServerFailed(
-                f"server did not exit within {timeout:.1f}s\n{self.describe()}"
-            ) from None
-
-    # -- observation ------------------------------------------------------------------
-
-    def output(self) -> str:
-        try:
-            return self.output_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def entries(self) -> list[Entry]:
-        return read_entries(self.log)
-
-    def describe(self) -> str:
-        entries = "\n".join(json.dumps(entry) for entry in self.entries())
-        tail = "\n".join(self.output().splitlines()[-60:])
-        code = None if self.proc is None else self.proc.poll()
-        return f"exit={code}\n--- lifecycle ---\n{entries}\n--- output tail ---\n{tail}"
-
-    def wait_for(
-        self,
-        predicate: Callable[[list[Entry]], bool],
-        *,
-        timeout: float,
-        what: str,
-        allow_exit: bool = False,
-    ) -> list[Entry]:
-        """Poll the lifecycle log until ``predicate(entries)``; fail on timeout or early exit."""
-        deadline = time.monotonic() + timeout
-        while True:
-            entries = self.entries()
-            if predicate(entries):
-                return entries
-            assert self.proc is not None
-            if self.proc.poll() is not None and not allow_exit:
-                raise ServerFailed(f"server exited while waiting for {what}\n{self.describe()}")
-            if time.monotonic() > deadline:
-                raise ServerFailed(
-                    f"timed out after {timeout:.0f}s waiting for {what}\n{self.describe()}"
-                )
-            time.sleep(0.05)
-
-    def get(self, path: str, *, timeout: float = 10.0) -> tuple[int, Any]:
-        """GET ``path`` on the server: (status, decoded JSON body or text)."""
-        return self.request("GET", path, timeout=timeout)
-
-    def request(
-        self, method: str, path: str, *, body: Any = None, timeout: float = 10.0
-    ) -> tuple[int, Any]:
-        assert self.port is not None
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}",
-            data=data,
-            method=method,
-            headers={"content-type": "application/json", "connection": "close"},
-        )
-        # A server may record its start before its port accepts: retry
-        # refused connections for a while.
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(request, timeout=timeout) as response:
-                    status, raw = response.status, response.read()
-                break
-            except urllib.error.HTTPError as error:
-                status, raw = error.code, error.read()
-                break
-            except urllib.error.URLError as error:
-                refused = isinstance(error.reason, ConnectionRefusedError)
-                if not refused or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        try:
-            return status, json.loads(raw)
-        except json.JSONDecodeError:
-            return status, raw.decode(errors="replace")
+    """A clean environment serving the lifecycle test apps in ``tests/apps``."""
+    return apps_env(log, APPS, **extra)
 
 
 def flask_args(*command: str) -> list[str]:
@@ -260,19 +37,17 @@ def flask_args(*command: str) -> list[str]:
     return ["-m", "flask", "--app", "lifecycle_app", *command]
 
 
-def gunicorn_args(app: str, port: int, *extra: str) -> list[str]:
-    return [
-        "-m",
-        "gunicorn",
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "info",
-        *extra,
-    ]
-
-
-def by_pid(entries: list[Entry], pid: int) -> list[str]:
-    """The event names one process recorded, in order."""
-    return [entry["event"] for entry in entries if entry["pid"] == pid]
+__all__ = [
+    "APPS",
+    "Entry",
+    "Server",
+    "ServerFailed",
+    "by_pid",
+    "closed_port",
+    "events",
+    "flask_args",
+    "free_port",
+    "gunicorn_args",
+    "read_entries",
+    "server_env",
+]

@@ -28,14 +28,18 @@ Fixtures:
     A fresh, empty database in that cluster for one test, dropped afterwards.
     Its URL is password-authenticated TCP on 127.0.0.1, the form the engine
     accepts.
+``example_settings`` (function)
+    Local-runtime settings serving the shared example workflow, built with the
+    ``tasker_local_settings`` fixture of the framework package under test
+    (FastAPI's or Flask's testing plugin).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ci_is_set",
+    "example_settings",
     "postgres_cluster",
     "postgres_url",
     "real_stack",
@@ -154,3 +159,20 @@ def redis_server() -> Iterator[RedisServer]:
         pytest.skip(f"redis-server not available: {exc}")
     with RedisServer(binary) as server:
         yield server
+
+
+@pytest.fixture
+def example_settings(tasker_local_settings: Callable[..., Any]) -> Any:
+    """Local-runtime settings serving the shared example workflow.
+
+    ``tasker_local_settings`` comes from the framework package's own testing
+    plugin, so this plugin never imports a framework package; only a test that
+    asks for these settings needs one.
+    """
+    import tasker_contrib_example as example
+
+    return tasker_local_settings(
+        handler_packages=list(example.HANDLER_PACKAGES),
+        template_paths=[example.TEMPLATES_DIR],
+        shutdown_timeout_seconds=5,
+    )

@@ -69,7 +69,9 @@ _REQUIRED = ("setup_db.sh", "stop_db.sh", "inject_step.py", "schema")
 #: Variables of the caller that must not leak into a host: they would point it at
 #: another database, another config or another template directory.
 _HOST_ENV_DROP_PREFIXES = ("TASKER_", "PG")
-_HOST_ENV_DROP = frozenset({"DATABASE_URL", "RUST_LOG", "LOG_LEVEL"})
+# DJANGO_SETTINGS_MODULE: the Django tests' conftest sets it in the test process;
+# a host that wants it (the Django project's) passes it in ``extra``.
+_HOST_ENV_DROP = frozenset({"DATABASE_URL", "RUST_LOG", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE"})
 
 
 class RealStackUnavailable(RuntimeError):

@@ -27,12 +27,16 @@ from types import TracebackType
 from typing import Any
 
 #: Variables of the developer's shell that would change what is tested.
+#: ``DJANGO_SETTINGS_MODULE`` is also set by the Django tests' conftest in the
+#: test process itself: a Celery worker started later in the same run would
+#: otherwise try to load the Django test project.
 DROPPED_VARIABLES = (
     "DATABASE_URL",
     "PGMQ_DATABASE_URL",
     "RUST_LOG",
     "PYTHONWARNINGS",
     "WEB_CONCURRENCY",
+    "DJANGO_SETTINGS_MODULE",
 )
 
 #: The environment variable the lifecycle JSON lines go to.
@@ -92,6 +96,26 @@ def clean_env(
     return env
 
 
+def apps_env(log: Path, apps: Path, **extra: str | None) -> dict[str, str]:
+    """A clean environment serving a package's lifecycle test apps in ``apps``.
+
+    The FastAPI and Flask tests share one layout: the apps importable from
+    ``apps``, their task templates in ``apps/templates`` and their handlers in
+    the ``lifecycle_handlers`` package, with short start and stop deadlines.
+    """
+    return clean_env(
+        log,
+        pythonpath=[apps],
+        defaults={
+            "TASKER_TEMPLATE_PATH": str(apps / "templates"),
+            "TASKER_HANDLER_PACKAGES": "lifecycle_handlers",
+            "TASKER_SHUTDOWN_TIMEOUT_SECONDS": "5",
+            "TASKER_START_TIMEOUT_SECONDS": "30",
+        },
+        **extra,
+    )
+
+
 def read_entries(log: Path) -> list[Entry]:
     entries: list[Entry] = []
     try:
@@ -113,7 +137,11 @@ class ServerFailed(AssertionError):
 
 
 class Server:
-    """A server child process in its own session, killed on exit no matter what."""
+    """A server child process in its own session, killed on exit no matter what.
+
+    ``program`` is the executable ``args`` are given to: this Python by default
+    (``args`` then start with ``-m module``), or a server binary such as uWSGI.
+    """
 
     def __init__(
         self,
@@ -124,7 +152,9 @@ class Server:
         log: Path,
         output: Path,
         port: int | None = None,
+        program: str = sys.executable,
     ) -> None:
+        self.program = program
         self.args = args
         self.env = env
         self.cwd = cwd
@@ -151,7 +181,7 @@ class Server:
     def start(self) -> None:
         with self.output_path.open("wb") as sink:
             self.proc = subprocess.Popen(
-                [sys.executable, *self.args],
+                [self.program, *self.args],
                 cwd=self.cwd,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
@@ -307,6 +337,7 @@ __all__ = [
     "Entry",
     "Server",
     "ServerFailed",
+    "apps_env",
     "by_pid",
     "clean_env",
     "closed_port",
