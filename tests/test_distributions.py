@@ -86,7 +86,7 @@ def test_metadata_matches_the_claims(distribution: str) -> None:
     }
     assert pythons == set(compat["python"])  # type: ignore[call-overload]
     for framework, versions in compat.items():
-        if framework in ("package", "python", "tasker-py"):
+        if framework in ("package", "python", "python-for", "tasker-py"):
             continue
         title = {"fastapi": "FastAPI"}.get(framework, framework.capitalize())
         assert f"Framework :: {title}" in declared
