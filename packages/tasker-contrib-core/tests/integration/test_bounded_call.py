@@ -11,6 +11,12 @@ import pytest
 from tasker_contrib_core.integration import call_bounded, call_bounded_async
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """The kit's async entry points are for asyncio hosts (trio is not supported)."""
+    return "asyncio"
+
+
 def test_value_and_error_are_handed_back() -> None:
     assert call_bounded(lambda: 42, 1.0).result() == 42
     outcome = call_bounded(lambda: 1 / 0, 1.0)

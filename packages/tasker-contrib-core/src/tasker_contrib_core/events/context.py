@@ -39,7 +39,10 @@ def event_fields(event: TaskerEvent, *, compact: bool = True) -> dict[str, Any]:
         fields["step_name"] = event.step_name
     if event.error_type is not None:
         fields["error_type"] = event.error_type
-        fields["error_message"] = event.error_message
+        message = event.error_message
+        # A log line stays one line: a multi-line message (a resolver's list of
+        # what it tried) is joined, since not every renderer escapes newlines.
+        fields["error_message"] = " ".join(message.splitlines()) if message and compact else message
         if event.retryable is not None:
             fields["retryable"] = event.retryable
     return fields
