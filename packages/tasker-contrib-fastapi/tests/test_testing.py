@@ -14,6 +14,11 @@ from tasker_contrib_core.client import TaskRequest
 from tasker_contrib_fastapi import TaskerClientDep, tasker_lifespan, tasker_router
 from tasker_contrib_fastapi.testing import step_context  # the seed's import keeps working
 
+#: Options of the in-process pytest runs below. When the whole workspace runs in one
+#: process, the Django package's tests have configured Django, and pytest-django (installed
+#: for them) would set up a Django test environment a second time in the inner run.
+INNER_RUN_OPTIONS = ("-p", "no:cacheprovider", "-p", "no:django")
+
 pytest_plugins = ["pytester"]
 
 
@@ -93,7 +98,7 @@ def test_an_app_without_tasker_app_fixture_gets_told_what_to_write(pytester: Any
         )
     )
     started = time.monotonic()
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest(*INNER_RUN_OPTIONS)
     assert time.monotonic() - started < 30
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*define a `tasker_app` fixture*", "*tasker_local_settings*"])

@@ -21,6 +21,11 @@ from typing import Any
 
 import pytest
 
+#: Options of the in-process pytest runs below. When the whole workspace runs in one
+#: process, the Django package's tests have configured Django, and pytest-django (installed
+#: for them) would set up a Django test environment a second time in the inner run.
+INNER_RUN_OPTIONS = ("-p", "no:cacheprovider", "-p", "no:django")
+
 pytest_plugins = ["pytester"]
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "testing.md"
@@ -85,7 +90,7 @@ def test_examples_run_and_quoted_failures_are_real(pytester: pytest.Pytester) ->
     assert not unknown, f"output blocks name tests that no example defines: {unknown}"
 
     capture = MessageCapture()
-    reprec = pytester.inline_run("-p", "no:cacheprovider", plugins=[capture])
+    reprec = pytester.inline_run(*INNER_RUN_OPTIONS, plugins=[capture])
     passed, skipped, failed = reprec.listoutcomes()
     failed_names = sorted(report.nodeid.rsplit("::", 1)[-1] for report in failed)
     passed_names = {report.nodeid.rsplit("::", 1)[-1] for report in passed}

@@ -12,6 +12,11 @@ import textwrap
 
 import pytest
 
+#: Options of the in-process pytest runs below. When the whole workspace runs in one
+#: process, the Django package's tests have configured Django, and pytest-django (installed
+#: for them) would set up a Django test environment a second time in the inner run.
+INNER_RUN_OPTIONS = ("-p", "no:cacheprovider", "-p", "no:django")
+
 pytest_plugins = ["pytester"]
 
 TEMPLATE = """
@@ -108,7 +113,7 @@ def test_fixtures_come_from_the_entry_point_and_work(
     )
     monkeypatch.setenv("TASKER_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/x")
-    result = project.runpytest("-p", "no:cacheprovider")
+    result = project.runpytest(*INNER_RUN_OPTIONS)
     result.assert_outcomes(passed=4)
 
 
@@ -141,7 +146,7 @@ def test_failures_are_reported_readably(project: pytest.Pytester) -> None:
             assert_task_completed(run)
         """
     )
-    result = project.runpytest("-p", "no:cacheprovider")
+    result = project.runpytest(*INNER_RUN_OPTIONS)
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [
@@ -182,7 +187,7 @@ def test_a_stuck_workflow_fails_the_test_at_the_ini_limit(project: pytest.Pytest
                 BLOCK.set()
         """
     )
-    result = project.runpytest("-p", "no:cacheprovider")
+    result = project.runpytest(*INNER_RUN_OPTIONS)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -214,10 +219,8 @@ def test_timeout_sources_and_precedence(project: pytest.Pytester) -> None:
             assert tasker_run_timeout is None
         """
     )
-    project.runpytest("-p", "no:cacheprovider", "--strict-markers").assert_outcomes(passed=4)
-    overridden = project.runpytest(
-        "-p", "no:cacheprovider", "--tasker-run-timeout=7", "-k", "test_ini"
-    )
+    project.runpytest(*INNER_RUN_OPTIONS, "--strict-markers").assert_outcomes(passed=4)
+    overridden = project.runpytest(*INNER_RUN_OPTIONS, "--tasker-run-timeout=7", "-k", "test_ini")
     overridden.assert_outcomes(failed=1)
     overridden.stdout.fnmatch_lines(["*assert 7.0 == 12.0*"])
 
@@ -236,7 +239,7 @@ def test_bad_timeout_values_are_usage_errors(project: pytest.Pytester) -> None:
             pass
         """
     )
-    result = project.runpytest("-p", "no:cacheprovider")
+    result = project.runpytest(*INNER_RUN_OPTIONS)
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
         [
@@ -262,7 +265,7 @@ def test_loading_the_plugin_imports_nothing_heavy(project: pytest.Pytester) -> N
             assert heavy == []
         """
     )
-    project.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    project.runpytest_subprocess(*INNER_RUN_OPTIONS).assert_outcomes(passed=1)
 
 
 def test_importing_the_plugin_module_in_a_fresh_interpreter() -> None:
