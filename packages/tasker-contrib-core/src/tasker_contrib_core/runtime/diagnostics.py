@@ -245,14 +245,22 @@ def check_database_ready(
     settings: TaskerSettings, effective: EffectiveConfig | None, *, timeout: float = 5.0
 ) -> CheckResult:
     """A real login with the configured credentials; the tasker schema and pgmq exist."""
-    from tasker_contrib_core.runtime.database_check import MIGRATIONS_HINT, check_database
+    from tasker_contrib_core.runtime.database_check import (
+        MIGRATIONS_HINT,
+        PoolSize,
+        check_database,
+    )
 
     name = "database ready"
     if settings.resolved_runtime() == "local":
         return CheckResult(name, "skip", "the local runtime needs no database")
     if effective is None:
         return CheckResult(name, "skip", "no valid configuration to read the URL from")
-    verdict = check_database(_resolved(effective.value("common.database.url")), timeout=timeout)
+    verdict = check_database(
+        _resolved(effective.value("common.database.url")),
+        timeout=timeout,
+        pool=PoolSize.from_config(effective),
+    )
     if verdict.ok:
         return CheckResult(name, "ok", verdict.message)
     if verdict.problem == "unreachable":  # "database reachable" already says so, with its fix
@@ -261,6 +269,10 @@ def check_database_ready(
         "driver_missing": "pip install 'tasker-contrib-core[worker]'",
         "unreachable": "Start PostgreSQL or fix common.database.url / DATABASE_URL",
         "too_many_clients": "Close idle connections or raise the server's max_connections",
+        "too_few_connections": (
+            "Lower common.database.pool.max_connections, close other clients' connections or "
+            "raise the server's max_connections"
+        ),
         "auth_failed": "Fix the user and password in DATABASE_URL / common.database.url",
         "database_missing": "Create the database, then apply tasker-core's migrations",
         "schema_missing": MIGRATIONS_HINT[0].upper() + MIGRATIONS_HINT[1:],

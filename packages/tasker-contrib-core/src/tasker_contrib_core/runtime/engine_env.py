@@ -34,6 +34,7 @@ from tasker_contrib_core.errors import (
     RuntimeStartError,
     TemplateError,
 )
+from tasker_contrib_core.runtime.database_check import PoolSize
 from tasker_contrib_core.runtime.dotenv_files import DotenvFile, find_dotenv_files, loaded_values
 from tasker_contrib_core.runtime.template_staging import StagedTemplates, stage_templates
 
@@ -60,6 +61,8 @@ class EnginePlan:
     set_env: dict[str, str]
     dotenv_files: tuple[DotenvFile, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: ``common.database.pool`` as the engine will open it (None when unreadable).
+    database_pool: PoolSize | None = None
 
     @property
     def template_dir(self) -> Path:
@@ -153,6 +156,7 @@ def plan_engine_environment(
     if isinstance(raw_pgmq, str):
         pgmq_url = substitute(raw_pgmq, resolved_env)[0] or None
 
+    database_pool = PoolSize.from_config(effective)
     if templates.missing:
         shown = ", ".join(str(path) for path in templates.missing)
         notes.append(
@@ -168,6 +172,7 @@ def plan_engine_environment(
         set_env=set_env,
         dotenv_files=tuple(dotenv),
         notes=tuple(notes),
+        database_pool=database_pool,
     )
 
 

@@ -192,8 +192,9 @@ class WorkerRuntime(ProcessRuntime):
             check_database_reachable(
                 plan.pgmq_database_url, timeout=probe_timeout, key="common.pgmq_database.url"
             )
-        # Credentials, database, tasker schema and pgmq (a port that answers is not enough).
-        require_database_ready(plan.database_url, timeout=probe_timeout)
+        # Credentials, database, tasker schema and pgmq (a port that answers is not enough),
+        # and room on the server for the pool: bootstrap opens it while holding the GIL.
+        require_database_ready(plan.database_url, timeout=probe_timeout, pool=plan.database_pool)
         apply_engine_environment(plan, self._environ)
         return self._bootstrap_bounded(plan, max(0.1, deadline - time.monotonic()))
 
