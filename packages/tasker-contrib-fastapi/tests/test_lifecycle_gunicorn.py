@@ -30,6 +30,10 @@ pytestmark = pytest.mark.slow
 
 FORK_WARNING = "use of fork() may lead to deadlocks"
 
+#: gunicorn's ``--graceful-timeout``: after SIGTERM the master SIGKILLs workers still
+#: running this long; a clean shutdown (scenario 2) exits inside it.
+GRACEFUL_TIMEOUT = 20
+
 #: Every DeprecationWarning is an error, except that the fork warning is shown.
 STRICT_WARNINGS = "error::DeprecationWarning,always:This process:DeprecationWarning"
 
@@ -52,7 +56,15 @@ def gunicorn_server(
     log = tmp_path / "lifecycle.jsonl"
     port = servers.free_port()
     args = servers.gunicorn_args(
-        app, port, "--preload", "-w", "2", "-k", worker_class, "--graceful-timeout", "20"
+        app,
+        port,
+        "--preload",
+        "-w",
+        "2",
+        "-k",
+        worker_class,
+        "--graceful-timeout",
+        str(GRACEFUL_TIMEOUT),
     )
     return servers.Server(
         args,
@@ -100,11 +112,15 @@ def test_preloaded_app_starts_one_runtime_per_worker_and_none_in_the_master(
         seconds = time.monotonic() - sent
     output = server.output()
     assert code == 0, server.describe()
+    # Scenario 2: every worker stopped its runtime and exited before gunicorn had to kill it.
+    assert seconds < GRACEFUL_TIMEOUT, f"exit took {seconds:.1f}s, beyond --graceful-timeout"
+    assert "SIGKILL" not in output, output
     assert FORK_WARNING not in output
     assert "DeprecationWarning" not in output
     stops = servers.events(server.entries(), "runtime.stopped")
     assert sorted(entry["pid"] for entry in stops) == sorted(worker_pids)
     assert all(entry["clean"] for entry in stops)
+    assert all(entry["seconds"] < GRACEFUL_TIMEOUT for entry in stops), stops
     print(
         f"\ngunicorn --preload -w 2 -k {worker_class} (Python {sys.version_info[0]}."
         f"{sys.version_info[1]}): master {master}, workers {sorted(worker_pids)}, "

@@ -1,0 +1,142 @@
+"""Scenario 3: gunicorn ``--max-requests`` recycling uvicorn workers that run the real engine.
+
+Every recycled worker must stop its runtime (its lifespan shutdown runs
+before the process exits) and every replacement must start one: over the
+whole run, starts == stops + live workers. The engine's database
+connections must stay flat: a recycled worker's pool goes with it, and
+the count never grows with the number of recycles. Connections are counted
+in ``pg_stat_activity`` for a role only this test logs in as, on the real
+stack's database (the real worker runtime refuses a database without the
+schema).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.engine, pytest.mark.realstack]
+
+WORKERS = 2
+MAX_REQUESTS = 3
+REQUESTS = 16
+#: The test environment's pool (``common.database.pool.max_connections``).
+POOL_MAX = 3
+
+
+def _own_role(real_stack: Any) -> tuple[str, str]:
+    """A login role of its own on the real stack, and the URL that uses it."""
+    import psycopg
+
+    role, secret = f"recycle_{os.urandom(4).hex()}", "recycle-test-password"
+    with psycopg.connect(real_stack.database_url, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
+    parts = urlsplit(str(real_stack.database_url))
+    host = parts.netloc.rpartition("@")[2]
+    return role, urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
+
+
+def _connections(real_stack: Any, role: str) -> int:
+    counted = real_stack.query(f"SELECT count(*) FROM pg_stat_activity WHERE usename = '{role}';")
+    return int(counted.strip())
+
+
+def _settled(real_stack: Any, role: str, seconds: float = 1.5) -> int:
+    """The role's connection count once it stopped changing for ``seconds`` (pools that
+    just started open their connections over a moment)."""
+    deadline = time.monotonic() + 30
+    last, since = _connections(real_stack, role), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = _connections(real_stack, role)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            break
+    return last
+
+
+def test_recycled_workers_stop_their_runtime_and_connections_stay_flat(
+    real_stack: Any, servers: ModuleType, tmp_path: Path
+) -> None:
+    role, url = _own_role(real_stack)
+    log = tmp_path / "lifecycle.jsonl"
+    port = servers.free_port()
+    args = servers.gunicorn_args(
+        "lifecycle_app:app",
+        port,
+        "-w",
+        str(WORKERS),
+        "-k",
+        "uvicorn_worker.UvicornWorker",
+        "--max-requests",
+        str(MAX_REQUESTS),
+        "--graceful-timeout",
+        "20",
+    )
+    server = servers.Server(
+        args,
+        env=servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=url),
+        cwd=tmp_path,
+        log=log,
+        output=tmp_path / "out.txt",
+        port=port,
+    )
+    with server:
+        server.wait_for(
+            lambda found: len(servers.events(found, "runtime.started")) >= WORKERS,
+            timeout=90,
+            what=f"{WORKERS} runtime.started",
+        )
+        before = _settled(real_stack, role)
+        peak = before
+        served: set[int] = set()
+        for _ in range(REQUESTS):
+            # A request may wait for a recycled worker's replacement to boot the engine.
+            status, body = server.get("/debug/signals", timeout=60)
+            assert status == 200, body
+            served.add(body["pid"])
+            peak = max(peak, _connections(real_stack, role))
+        deadline = time.monotonic() + 60
+        while True:  # until every recycled worker's replacement has started
+            entries = server.entries()
+            starts = servers.events(entries, "runtime.started")
+            stops = servers.events(entries, "runtime.stopped")
+            if len(starts) - len(stops) == WORKERS and len(stops) >= 2:
+                break
+            assert time.monotonic() < deadline, server.describe()
+            time.sleep(0.1)
+        after = _settled(real_stack, role)
+        live = {e["pid"] for e in starts} - {e["pid"] for e in stops}
+        assert len(starts) == len(stops) + len(live), server.describe()
+        assert len(live) == WORKERS, server.describe()
+        assert len({e["pid"] for e in starts}) == len(starts), "a pid started twice"
+        assert all(e["clean"] for e in stops), server.describe()
+        assert len(served) > WORKERS, f"no worker was recycled: {served}"
+        # Flat: what the live workers hold, never what every worker so far held.
+        assert 0 < after <= WORKERS * POOL_MAX, (before, after, peak)
+        assert after <= before + POOL_MAX, (before, after, peak)
+        assert peak <= (WORKERS + 2) * POOL_MAX, (before, after, peak)
+        server.send(signal.SIGTERM)
+        assert server.wait_exit(timeout=40) == 0, server.describe()
+    entries = server.entries()
+    starts = servers.events(entries, "runtime.started")
+    stops = servers.events(entries, "runtime.stopped")
+    assert sorted(e["pid"] for e in starts) == sorted(e["pid"] for e in stops)
+    deadline = time.monotonic() + 10
+    while (left := _connections(real_stack, role)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == 0, f"{left} connections of {role} outlived the server"
+    print(
+        f"\ngunicorn -w {WORKERS} -k uvicorn_worker.UvicornWorker --max-requests {MAX_REQUESTS}, "
+        f"{REQUESTS} requests, real worker runtime: {len(starts)} starts, {len(stops)} stops; "
+        f"connections of its role: {before} before recycling, {after} after, peak {peak}, "
+        "0 after exit"
+    )
