@@ -62,11 +62,13 @@ from tasker_contrib_core.config import TaskerSettings
 from tasker_contrib_core.runtime import WorkerRuntime
 
 args = json.loads(sys.argv[1])
+sys.path.insert(0, args["templates"])
 settings = TaskerSettings(
     _environ={},
     environment="test",
     common={"database": {"url": args["url"]}},
     template_paths=[args["templates"]],
+    handler_packages=args["handlers"],
     start_timeout_seconds=20,
     shutdown_timeout_seconds=5,
 )
@@ -219,12 +221,17 @@ def _worker_cli(project: Any, url: str) -> Any:
     )
 
 
-def _in_process(project: Any, url: str) -> dict[str, Any]:
+def _in_process(
+    project: Any, url: str, handlers: list[str] | None = None, **env: str
+) -> dict[str, Any]:
+    """Start a WorkerRuntime in a fresh interpreter; handler packages come from the
+    template directory (``config/tasks``)."""
     args = {"url": url, "templates": str(project.root / "config" / "tasks")}
+    args["handlers"] = handlers or []  # type: ignore[assignment]
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(IN_PROCESS), json.dumps(args)],
         cwd=project.root,
-        env=project.environ({"RUST_LOG": "warn"}),
+        env=project.environ({"RUST_LOG": "warn", **env}),
         capture_output=True,
         text=True,
         timeout=60,
@@ -284,6 +291,40 @@ def test_server_with_no_free_slot(worker_project: Any, crowded: CrowdedServer) -
     started = _in_process(worker_project, url)
     assert started["outcome"] == "RuntimeStartError", started
     assert "too many clients already" in started["error"], started
+    assert started["elapsed"] < TEST_ACQUIRE_TIMEOUT, started
+    assert started["max_stall"] < MAX_STALL_SECONDS, started
+
+
+#: A handler package whose import opens (and keeps) connections of another client:
+#: slots taken after the first check, while the engine and handlers are imported.
+GREEDY_HANDLERS = """
+import os
+import psycopg
+
+HELD = [
+    psycopg.connect(os.environ["GREEDY_URL"], application_name="greedy")
+    for _ in range(int(os.environ["GREEDY_COUNT"]))
+]
+"""
+
+
+def test_slots_taken_while_the_engine_is_imported(
+    worker_project: Any, crowded: CrowdedServer
+) -> None:
+    """Room for the pool at the first check, gone by the time the engine would connect:
+    the second count just before ``Worker.start`` refuses, instead of a 5 s freeze."""
+    crowded.hold(ORDINARY_SLOTS - TEST_POOL_MAX)
+    worker_project.write("config/tasks/greedy_handlers/__init__.py", GREEDY_HANDLERS)
+    started = _in_process(
+        worker_project,
+        crowded.url(WORKER),
+        ["greedy_handlers"],
+        GREEDY_URL=crowded.url(CROWD),
+        GREEDY_COUNT=str(TEST_POOL_MAX - 1),
+    )
+    assert started["outcome"] == "RuntimeStartError", started
+    assert "only 1 connection slot(s) free" in started["error"], started
+    assert "crowd (greedy) x2" in started["error"], started
     assert started["elapsed"] < TEST_ACQUIRE_TIMEOUT, started
     assert started["max_stall"] < MAX_STALL_SECONDS, started
 

@@ -24,6 +24,7 @@ What it adds around ``tasker_core.Worker`` (each point is a hazard listed in
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 import threading
@@ -235,6 +236,7 @@ class WorkerRuntime(ProcessRuntime):
                 "a tasker_core.Worker is already running in this process, started outside "
                 "tasker-contrib; stop it, or let this runtime be the only one to start it"
             )
+        self._recheck_room_for_pool(plan)
         translator = WorkerEventTranslator()
         bridge = core.EventBridge.instance()
         listeners = self._bridge_listeners(translator)
@@ -277,6 +279,20 @@ class WorkerRuntime(ProcessRuntime):
             self._teardown(session, timeout=self.settings.shutdown_timeout_seconds)
             raise
         return session
+
+    def _recheck_room_for_pool(self, plan: EnginePlan) -> None:
+        """Count the free connection slots again, just before the engine opens its pool.
+
+        Importing the engine and the handler packages takes a second or more
+        after the first check; connections other clients opened meanwhile would
+        make the bootstrap wait ``acquire_timeout_seconds`` with the GIL held.
+        A second login (tens of milliseconds, GIL-free) leaves only the moment
+        between it and the engine's own connects uncovered.
+        """
+        if plan.database_pool is None or importlib.util.find_spec("psycopg") is None:
+            return  # the first check already warned that it could not look
+        timeout = min(self.preflight_timeout, self.settings.start_timeout_seconds)
+        require_database_ready(plan.database_url, timeout=timeout, pool=plan.database_pool)
 
     def stop(self, timeout: float | None = None) -> bool:
         """Stop within ``timeout`` seconds (default ``shutdown_timeout_seconds``).
