@@ -362,3 +362,21 @@ def test_role_connection_limit_counts(crowded: CrowdedServer) -> None:
     assert "limit: the role's connection limit (2)" in verdict.message
     # Without a pool the verdict is what the readiness probe always got.
     assert check_database(crowded.url(WORKER), timeout=5).ok
+
+
+def test_a_superuser_counts_the_reserved_slots_too(crowded: CrowdedServer) -> None:
+    """Every ordinary slot taken: a superuser still has the reserved ones, and no more."""
+    from tasker_contrib_core.runtime.database_check import PoolSize, check_database
+
+    crowded.hold(ORDINARY_SLOTS)
+    fits = check_database(crowded.admin_url, timeout=5, pool=PoolSize(SUPERUSER_RESERVED))
+    assert fits.ok, fits.message
+    assert fits.slots is not None
+    assert fits.slots.free == SUPERUSER_RESERVED
+    assert fits.slots.reserved_for_superusers == 0
+    too_big = check_database(crowded.admin_url, timeout=5, pool=PoolSize(SUPERUSER_RESERVED + 1))
+    assert too_big.problem == "too_few_connections", too_big.message
+    assert f"only {SUPERUSER_RESERVED} connection slot(s) free for role 'tasker'" in (
+        too_big.message
+    )
+    assert "reserved for superusers" not in too_big.message
