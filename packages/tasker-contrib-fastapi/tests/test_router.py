@@ -33,7 +33,8 @@ def test_health_and_ready_answer_200_when_running(settings: Any, fake: ModuleTyp
     assert health.json()["status"] == "ok"
     assert health.json()["runtime"]["running"] is True
     assert ready.status_code == 200
-    assert [check["name"] for check in ready.json()["checks"]] == ["runtime", "pollers"]
+    checks = [check["name"] for check in ready.json()["checks"]]
+    assert checks == ["runtime", "pollers", "templates"]  # templates: start-up validation
     assert "details" not in ready.json()["runtime"]  # no paths on a probe endpoint
 
 
@@ -76,8 +77,11 @@ def test_worker_mode_checks_the_database(
     assert ready.status_code == 503
     reasons = ready.json()["reasons"]
     assert len(reasons) == 1
-    assert reasons[0].startswith("database: database preflight failed")
-    assert "connection refused" in reasons[0]
+    assert reasons[0].startswith(
+        f"database: postgresql://u:***@127.0.0.1:{port}/db: cannot connect"
+    )
+    database = next(check for check in ready.json()["checks"] if check["name"] == "database")
+    assert database["code"] == "unreachable"
     assert "pw" not in reasons[0]  # the password is masked
 
 

@@ -205,8 +205,13 @@ class RuntimeHealth:
             error = outcome.error
             return HealthCheck("database", False, f"{type(error).__name__}: {error}", code="error")
         if outcome.timed_out or verdict is None:
+            from tasker_contrib_core.config.masking import mask_url
+
             return HealthCheck(
-                "database", False, f"no answer within {self.timeout:g}s", code="timeout"
+                "database",
+                False,
+                f"{mask_url(url)}: no answer within {self.timeout:g}s (login and schema check)",
+                code="timeout",
             )
         if verdict.problem == "driver_missing":
             return self._database_reachable(url, verdict.message)
