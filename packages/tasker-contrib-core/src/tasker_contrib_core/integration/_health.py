@@ -238,12 +238,15 @@ class RuntimeHealth:
             )
         result = outcome.value
         where = f"{result.address.host}:{result.address.port}"
-        return HealthCheck(
-            "database", True, f"{where} answers (schema not checked: {why})"
-        )
+        return HealthCheck("database", True, f"{where} answers (schema not checked: {why})")
 
     def _orchestration_check(self) -> HealthCheck:
-        client = self.runtime.client
+        from tasker_contrib_core.errors import ConfigError
+
+        try:
+            client = self.runtime.client
+        except ConfigError as exc:
+            return HealthCheck("orchestration", False, str(exc), code="config")
         health: Callable[[], Any] = client.health
         outcome = call_bounded(health, self.timeout, name="tasker-contrib-health-api")
         if outcome.timed_out:

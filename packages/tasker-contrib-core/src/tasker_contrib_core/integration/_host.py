@@ -394,8 +394,13 @@ class TaskerHost:
             clean = bool(outcome.value)
         left = max(0.5, bound - (time.monotonic() - started))
         dispatcher, self._dispatcher = self._dispatcher, None
-        events_flushed = dispatcher.stop(timeout=min(left, 5.0)) if dispatcher else True
-        self._close_sync_client()
+        events_flushed = False
+        try:
+            events_flushed = dispatcher.stop(timeout=min(left, 5.0)) if dispatcher else True
+        except Exception:
+            logger.warning("delivering the queued Tasker events failed", exc_info=True)
+        finally:
+            self._close_sync_client()  # even when the flush failed
         record_lifecycle(
             "runtime.stopped",
             level=logging.INFO if clean else logging.WARNING,
@@ -413,12 +418,17 @@ class TaskerHost:
 
         bound = self.settings.shutdown_timeout_seconds if timeout is None else timeout
         started = time.monotonic()
-        clean: bool = await anyio.to_thread.run_sync(lambda: self.stop(timeout))
-        left = max(0.5, bound - (time.monotonic() - started))
-        sinks, self._loop_sinks = self._loop_sinks, []
-        for sink in sinks:
-            await sink.drain(min(left, 5.0))
-        await self._close_async_client()
+        try:
+            clean: bool = await anyio.to_thread.run_sync(lambda: self.stop(timeout))
+            left = max(0.5, bound - (time.monotonic() - started))
+            sinks, self._loop_sinks = self._loop_sinks, []
+            for sink in sinks:
+                try:
+                    await sink.drain(min(left, 5.0))
+                except Exception:
+                    logger.warning("draining the event sink %r failed", sink, exc_info=True)
+        finally:
+            await self._close_async_client()  # even when a drain failed
         return clean
 
     # -- context managers -------------------------------------------------------------
