@@ -92,8 +92,11 @@ def test_healthy_database_verdict_is_reused_briefly(monkeypatch: Any) -> None:
     settings = _settings(runtime="worker", common={"database": {"url": "postgresql://u:p@h/d"}})
     health = RuntimeHealth(WorkerRuntime(settings))
     first, second = health._database_check(), health._database_check()
-    assert first.ok and second is first and len(calls) == 1
+    assert first.ok
+    assert second is first
+    assert len(calls) == 1
     health._healthy_database = (time.monotonic() - health.database_cache_seconds, first)
     failing = health._database_check()
     assert (failing.ok, failing.code, len(calls)) == (False, "auth_failed", 2)
-    assert health._database_check().code == "auth_failed" and len(calls) == 3
+    assert health._database_check().code == "auth_failed"
+    assert len(calls) == 3

@@ -210,7 +210,7 @@ def check_event_null_payloads(template: TaskTemplate) -> list[Finding]:
                         "the failed step has no result and the payload is null, but its "
                         "schema rejects null: the engine drops the event",
                         step=step.name,
-                        hint="Accept null in the schema (`type: [object, \"null\"]`), or "
+                        hint='Accept null in the schema (`type: [object, "null"]`), or '
                         "publish the event on `success` only.",
                     )
                 )
