@@ -147,3 +147,25 @@ def test_worker_command_stops_in_development_and_runs_in_production(
     assert worker.returncode == 0, out + err
     assert f"config/tasks/{where}: error {code}" in err, err
     assert "task template cannot run" in err, err
+
+
+@pytest.mark.engine
+def test_production_worker_runtime_reports_the_template(
+    new_project: NewProject, tasker_database_url: str
+) -> None:
+    """The real worker in production: start-up goes on with the broken file in the
+    template directory, and readiness names it."""
+    import json
+
+    _break(new_project, "yaml-syntax")
+    env = {"TASKER_ENV": "production", "DATABASE_URL": tasker_database_url}
+    with served_app(new_project, env, ready_status=503) as base:
+        _, body = http_json(f"{base}/tasker/ready")
+        report = json.loads(body)
+        checks = {check["name"]: check for check in report["checks"]}
+        assert report["runtime"]["kind"] == "worker", report
+        assert checks["runtime"]["ok"], report
+        assert checks["database"]["ok"], report
+        assert checks["templates"]["code"] == "YAML_SYNTAX", report
+        assert "config/tasks/refund.yaml:6" in checks["templates"]["detail"], report
+        assert "shop" in report["runtime"]["namespaces"], report
