@@ -106,7 +106,12 @@ def test_with_a_database_configured_the_app_runs_the_real_worker(
         assert status == 200, ready
         assert ready["runtime"]["kind"] == "worker"
         assert "ecommerce" in ready["runtime"]["namespaces"]
-        assert [check["name"] for check in ready["checks"]] == ["runtime", "pollers", "database"]
+        assert [check["name"] for check in ready["checks"]] == [
+            "runtime",
+            "pollers",
+            "database",
+            "templates",
+        ]
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     finally:

@@ -88,6 +88,7 @@ def test_the_example_hosts_the_real_worker(tmp_path: Path, tasker_database_url: 
             "runtime": True,
             "pollers": True,
             "database": True,
+            "templates": True,
         }
         assert server.get("/health")[0] == 200
         stop_and_check(server, "worker")

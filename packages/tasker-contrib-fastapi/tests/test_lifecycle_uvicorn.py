@@ -63,7 +63,12 @@ def test_workers_start_once_per_worker_keep_signals_and_stop_on_sigterm(
         status, ready = server.get("/tasker/ready")
         assert status == 200, ready
         assert ready["runtime"]["kind"] == "worker"
-        assert [check["name"] for check in ready["checks"]] == ["runtime", "pollers", "database"]
+        assert [check["name"] for check in ready["checks"]] == [
+            "runtime",
+            "pollers",
+            "database",
+            "templates",
+        ]
 
         # The host owns SIGTERM: the handler after Tasker started is the one the
         # app saw before (uvicorn's), in whichever worker answers.

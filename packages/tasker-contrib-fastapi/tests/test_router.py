@@ -33,7 +33,8 @@ def test_health_and_ready_answer_200_when_running(settings: Any, fake: ModuleTyp
     assert health.json()["status"] == "ok"
     assert health.json()["runtime"]["running"] is True
     assert ready.status_code == 200
-    assert [check["name"] for check in ready.json()["checks"]] == ["runtime", "pollers"]
+    checks = [check["name"] for check in ready.json()["checks"]]
+    assert checks == ["runtime", "pollers", "templates"]  # templates: start-up validation
     assert "details" not in ready.json()["runtime"]  # no paths on a probe endpoint
 
 
@@ -76,8 +77,11 @@ def test_worker_mode_checks_the_database(
     assert ready.status_code == 503
     reasons = ready.json()["reasons"]
     assert len(reasons) == 1
-    assert reasons[0].startswith("database: database preflight failed")
-    assert "connection refused" in reasons[0]
+    assert reasons[0].startswith(
+        f"database: postgresql://u:***@127.0.0.1:{port}/db: cannot connect"
+    )
+    database = next(check for check in ready.json()["checks"] if check["name"] == "database")
+    assert database["code"] == "unreachable"
     assert "pw" not in reasons[0]  # the password is masked
 
 
@@ -170,8 +174,71 @@ def test_task_endpoints_create_and_show_a_task(example_settings: Any) -> None:
         steps = {step["name"]: step["current_state"] for step in shown.json()["steps"]}
         assert steps["validate_order"] == "complete"
         assert steps["complete_order"] == "complete"
-        assert client.get("/tasker/tasks/no-such-task").status_code == 404
+        missing = client.get("/tasker/tasks/no-such-task")
+        assert missing.status_code == 404
+        assert missing.json()["detail"] == {
+            "code": "task_not_found",
+            "message": "No task with this id.",
+        }
         unknown = client.post("/tasker/tasks", json={**request, "name": "no_such_template"})
         assert unknown.status_code == 404
-        assert "no_such_template" in unknown.json()["detail"]
+        assert unknown.json()["detail"]["code"] == "template_not_found"
+        assert "templates" not in unknown.text  # no template search paths for the caller
         assert client.post("/tasker/tasks", json={"name": "x"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        ("unavailable", 503, "orchestration_unavailable"),
+        ("server", 502, "orchestration_error"),
+        ("conflict", 409, "conflict"),
+    ],
+)
+def test_task_endpoint_errors_are_a_code_and_a_short_message(
+    settings: Any, fake: ModuleType, error: str, status: int, code: str, caplog: Any
+) -> None:
+    """What the client raised (orchestration URL, attempts) is logged, never answered."""
+    from tasker_contrib_core.errors import OrchestrationHTTPError, OrchestrationUnavailableError
+
+    secret_url = "http://orchestration.internal:8080/v1/tasks"
+    raised = {
+        "unavailable": OrchestrationUnavailableError(f"POST {secret_url} failed: refused"),
+        "server": OrchestrationHTTPError(f"POST {secret_url}: 500", status_code=500),
+        "conflict": OrchestrationHTTPError(f"POST {secret_url}: 409", status_code=409),
+    }[error]
+
+    class FailingClient:
+        async def create_task(self, request: Any) -> Any:
+            raise raised
+
+    class FailingRuntime(fake.FakeRuntime):  # type: ignore[name-defined,misc]
+        @property
+        def async_client(self) -> Any:
+            return FailingClient()
+
+    app = app_with(FailingRuntime(), settings, include_task_endpoints=True)
+    with TestClient(app) as client:
+        answer = client.post(
+            "/tasker/tasks", json={"name": "order", "namespace": "shop", "version": "1.0.0"}
+        )
+    assert answer.status_code == status
+    assert answer.json()["detail"]["code"] == code
+    assert "orchestration.internal" not in answer.text
+    assert "orchestration.internal" in caplog.text
+
+
+def test_probe_and_task_routes_document_their_bodies(settings: Any, fake: ModuleType) -> None:
+    app = app_with(fake.FakeRuntime(), settings, include_task_endpoints=True)
+    paths = app.openapi()["paths"]
+    for path in ("/tasker/health", "/tasker/ready"):
+        responses = paths[path]["get"]["responses"]
+        for status in ("200", "503"):
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ProbeReport"}, (path, status)
+    created = paths["/tasker/tasks"]["post"]["responses"]
+    assert created["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    report = app.openapi()["components"]["schemas"]["ProbeReport"]
+    assert set(report["required"]) >= {"status", "probe", "reasons", "checks", "runtime"}

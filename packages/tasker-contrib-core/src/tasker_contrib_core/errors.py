@@ -6,6 +6,8 @@ user never has to read our source to fix their input.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class TaskerContribError(Exception):
     """Base class: catch this to handle any error raised by tasker-contrib."""
@@ -65,6 +67,18 @@ class EngineRunError(TaskerContribError):
 
 class RuntimeStartError(TaskerContribError):
     """A runtime failed to start; the message says why and how to fix it."""
+
+
+class TemplateValidationError(RuntimeStartError):
+    """Start-up found task templates with errors (``template_validation = "strict"``).
+
+    ``findings`` holds every error the validator reported, each naming the file,
+    the line and the fix.
+    """
+
+    def __init__(self, message: str, findings: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 class RuntimeForkedError(RuntimeStartError):
@@ -373,6 +387,7 @@ __all__ = [
     "TemplateFieldError",
     "TemplateProblem",
     "TemplateSyntaxError",
+    "TemplateValidationError",
     "TomlSyntaxError",
     "UnsafePathError",
 ]

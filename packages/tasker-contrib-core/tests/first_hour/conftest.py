@@ -116,12 +116,10 @@ def http_json(url: str, body: Any = None) -> tuple[int, Any]:
         return error.code, error.read().decode(errors="replace")
 
 
-@contextmanager
-def served_app(project: NewProject, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """The documented FastAPI app under uvicorn in ``project``; yields its base URL.
-
-    The server's output lands in ``project.server_output`` once it has stopped.
-    """
+def start_uvicorn(
+    project: NewProject, env: Mapping[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """``uvicorn main:app`` of the documented FastAPI app in ``project``: (process, base URL)."""
     pytest.importorskip("fastapi")
     pytest.importorskip("uvicorn")
     (project.root / "main.py").write_text(APP, encoding="utf-8")
@@ -134,7 +132,19 @@ def served_app(project: NewProject, env: Mapping[str, str] | None = None) -> Ite
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    return server, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def served_app(
+    project: NewProject, env: Mapping[str, str] | None = None, *, ready_status: int = 200
+) -> Iterator[str]:
+    """The documented FastAPI app under uvicorn in ``project``; yields its base URL
+    once ``/tasker/ready`` answers ``ready_status``.
+
+    The server's output lands in ``project.server_output`` once it has stopped.
+    """
+    server, base = start_uvicorn(project, env)
     try:
         deadline = time.monotonic() + 60
         status: int | None = None
@@ -143,10 +153,12 @@ def served_app(project: NewProject, env: Mapping[str, str] | None = None) -> Ite
                 status, _ = http_json(f"{base}/tasker/ready")
             except OSError:
                 status = None
-            if status == 200:
+            if status == ready_status:
                 break
             time.sleep(0.2)
-        assert status == 200, f"the app never became ready (exit {server.poll()})"
+        assert status == ready_status, (
+            f"/tasker/ready never answered {ready_status} (last {status}, exit {server.poll()})"
+        )
         yield base
     finally:
         server.terminate()

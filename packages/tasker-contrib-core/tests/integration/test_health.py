@@ -24,7 +24,7 @@ def test_local_runtime_is_live_and_ready_only_while_running(tmp_path: Path) -> N
     try:
         ready = health.readiness()
         assert ready.ok, ready.reasons
-        assert [check.name for check in ready.checks] == ["runtime", "pollers"]
+        assert [check.name for check in ready.checks] == ["runtime", "pollers"]  # no host here
         body = ready.to_dict()
         assert body["status"] == "ok"
         assert "details" not in body["runtime"]
@@ -66,5 +66,37 @@ def test_database_check_is_bounded_and_explains(tmp_path: Path) -> None:
         check = health._database_check()
         assert time.monotonic() - started < 2.0
     assert not check.ok
-    assert "no answer from 127.0.0.1" in check.detail
+    assert check.code == "timeout"
+    assert f"127.0.0.1:{port}/d: no answer within 0.3s" in check.detail
     assert "pw" not in check.detail
+
+
+def test_healthy_database_verdict_is_reused_briefly(monkeypatch: Any) -> None:
+    """Probes every few seconds must not log in each time: a healthy verdict is kept for
+    ``database_cache_seconds``; a failing one never is (the next probe checks again)."""
+    from tasker_contrib_core.runtime import database_check
+    from tasker_contrib_core.runtime.database_check import DatabaseVerdict
+
+    verdicts = [
+        DatabaseVerdict(True, "db: logged in"),
+        DatabaseVerdict(False, "db: password authentication failed", "auth_failed"),
+        DatabaseVerdict(False, "db: password authentication failed", "auth_failed"),
+    ]
+    calls: list[str] = []
+
+    def fake_check(url: str, *, timeout: float) -> DatabaseVerdict:
+        calls.append(url)
+        return verdicts[len(calls) - 1]
+
+    monkeypatch.setattr(database_check, "check_database", fake_check)
+    settings = _settings(runtime="worker", common={"database": {"url": "postgresql://u:p@h/d"}})
+    health = RuntimeHealth(WorkerRuntime(settings))
+    first, second = health._database_check(), health._database_check()
+    assert first.ok
+    assert second is first
+    assert len(calls) == 1
+    health._healthy_database = (time.monotonic() - health.database_cache_seconds, first)
+    failing = health._database_check()
+    assert (failing.ok, failing.code, len(calls)) == (False, "auth_failed", 2)
+    assert health._database_check().code == "auth_failed"
+    assert len(calls) == 3

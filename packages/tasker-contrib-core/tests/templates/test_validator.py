@@ -164,6 +164,15 @@ CASES = [
         12,
     ),
     Expected(
+        "event_schema_rejects_null.yaml",
+        "EVENT_SCHEMA_REJECTS_NULL",
+        "charge",
+        "warning",
+        "event 'payment.failed' is published on failure, when the failed step has no result "
+        "and the payload is null, but its schema rejects null: the engine drops the event",
+        5,
+    ),
+    Expected(
         "env_override_unknown_step.yaml",
         "ENV_OVERRIDE_UNKNOWN_STEP",
         "charge_paymnet",
@@ -331,3 +340,11 @@ def test_out_of_range_values_are_all_listed(fixtures: Path) -> None:
         "step 'charge': retry.backoff_base_ms (50) is above retry.max_backoff_ms (20)",
         "environments.test override of 'charge': retry.max_attempts is 500, outside 1-100",
     ]
+
+
+def test_only_failure_path_events_that_reject_null_are_reported(fixtures: Path) -> None:
+    """`payment.charged` (success) and `payment.attempted` (accepts null) are fine."""
+    findings = validate_paths([fixtures / "event_schema_rejects_null.yaml"], check_handlers=False)
+    assert [f.code for f in findings] == ["EVENT_SCHEMA_REJECTS_NULL"]
+    assert "payment.failed" in findings[0].message
+    assert "Accept null in the schema" in findings[0].hint

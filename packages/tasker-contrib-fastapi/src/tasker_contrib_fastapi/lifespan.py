@@ -9,12 +9,15 @@ settings or starts anything before the lifespan runs.
 
 What one run of the lifespan does, in this order:
 
-1. resolve the settings (layer "FastAPI app settings") and build core's
+1. resolve the settings (layer "FastAPI app settings"), on a worker thread
+   (they read TOML files), and build core's
    :class:`~tasker_contrib_core.integration.TaskerHost` around the runtime
    they ask for (local or worker), with the structlog sink and yours;
-2. ``await host.astart()``: the runtime starts on a worker thread, bounded by
-   ``start_timeout_seconds`` (a failure aborts start-up with the runtime's
-   own explanation; a start finishing too late is undone);
+2. ``await host.astart()``: the task templates are validated and the runtime
+   starts on a worker thread, bounded by ``start_timeout_seconds`` (a failure
+   aborts start-up with the runtime's own explanation; a start finishing too
+   late is undone); then the task client is built, also off the loop, so a
+   configuration error stops start-up instead of failing a request;
 3. yield ``{"tasker": TaskerState}`` (and set ``app.state.tasker``);
 4. on shutdown ``await host.astop()``: stop the runtime within
    ``shutdown_timeout_seconds``, deliver queued events, let async callbacks
@@ -87,8 +90,14 @@ def tasker_lifespan(
 
     @asynccontextmanager
     async def run_tasker(app: Any) -> AsyncIterator[dict[str, Any]]:
+        import anyio.to_thread
+
+        # Settings read TOML files and the environment: off the event loop, once.
+        resolved = await anyio.to_thread.run_sync(
+            lambda: resolve_settings(settings, layer=SETTINGS_LAYER)
+        )
         host = TaskerHost(
-            resolve_settings(settings, layer=SETTINGS_LAYER),
+            resolved,
             framework="fastapi",
             runtime=runtime,
             sinks=chosen_sinks,
@@ -96,6 +105,13 @@ def tasker_lifespan(
             health_timeout=health_timeout,
         )
         await host.astart()
+        try:
+            # Build the client now, off the loop: it may read the engine config, and
+            # a configuration error must stop start-up, not surface on a request.
+            await anyio.to_thread.run_sync(lambda: host.async_client)
+        except BaseException:
+            await host.astop()
+            raise
         state = TaskerState(host)
         app_state = getattr(app, "state", None)
         if app_state is not None:

@@ -26,12 +26,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from tasker_contrib_fastapi.dependencies import TaskerStateDep
+from tasker_contrib_fastapi.probe_models import ProbeReport
 
 if TYPE_CHECKING:
     from tasker_contrib_core.integration import HealthReport
 
 _PROBE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    503: {"description": "Not live / not ready; the body lists the reasons."}
+    503: {"model": ProbeReport, "description": "Not live / not ready; `reasons` says why."}
 }
 
 
@@ -52,12 +53,22 @@ def tasker_router(
         tags=list(tags),
     )
 
-    @router.get("/health", summary="Liveness of the Tasker runtime", responses=_PROBE_RESPONSES)
+    @router.get(
+        "/health",
+        summary="Liveness of the Tasker runtime",
+        response_model=ProbeReport,
+        responses=_PROBE_RESPONSES,
+    )
     async def tasker_health(state: TaskerStateDep) -> JSONResponse:
         # status() of the real engine is a call into it: the host keeps it off the loop.
         return _probe_response(await state.host.aliveness())
 
-    @router.get("/ready", summary="Readiness of the Tasker runtime", responses=_PROBE_RESPONSES)
+    @router.get(
+        "/ready",
+        summary="Readiness of the Tasker runtime",
+        response_model=ProbeReport,
+        responses=_PROBE_RESPONSES,
+    )
     async def tasker_ready(state: TaskerStateDep) -> JSONResponse:
         # The database / orchestration probes block for up to their timeout: off the loop.
         return _probe_response(await state.host.areadiness())

@@ -13,6 +13,11 @@ worker hosting an embedded runtime) owns the process's signals:
 * if the runtime stops on its own (its pollers died), the command exits 1 so
   a supervisor (systemd, Kubernetes, compose) restarts it.
 
+Before the runtime starts, its task templates are validated as a framework
+host validates them (``template_validation``): in test and development an
+error stops the command with the validator's findings (exit 1); in
+production each error is logged and the worker runs the other templates.
+
 Events are logged by default, one line each on stderr (step lifecycle and
 fast domain events; failures with their error type, message and retryable
 flag), filtered by the same ``event_bridge`` settings as the framework
@@ -183,6 +188,7 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
     log_events: bool,
 ) -> None:
     """Run a dedicated Tasker worker process until SIGTERM or SIGINT."""
+    from tasker_contrib_core.integration._template_gate import validate_templates_at_start
     from tasker_contrib_core.runtime import runtime_from_settings
 
     importable_from_cwd()
@@ -209,6 +215,8 @@ def worker(  # noqa: PLR0917 (click passes every option positionally)
             warnings.simplefilter("always")
             try:
                 if host is None:
+                    # The host validates its templates itself; the bare runtime here.
+                    validate_templates_at_start(settings, kind=runtime.kind)
                     runtime.start()
                 else:
                     host.start()

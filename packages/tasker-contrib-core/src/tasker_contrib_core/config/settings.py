@@ -40,6 +40,7 @@ from tasker_contrib_core.errors import ConfigError, ConfigErrors
 
 Environment = Literal["test", "development", "production"]
 RuntimeChoice = Literal["local", "worker", "auto"]
+TemplateValidation = Literal["strict", "report", "off"]
 DEFAULT_SOURCE = "keyword arguments"
 
 #: Upper bound of every duration setting of our own: one hour. A bound at all
@@ -138,6 +139,13 @@ class TaskerSettings(BaseSettings):
         allow_inf_nan=False,
         description="Longest the runtime may take to stop before giving up "
         f"(0 < seconds <= {MAX_DURATION_SECONDS}).",
+    )
+    template_validation: TemplateValidation | None = Field(
+        None,
+        description="What start-up does with a task template that fails validation: "
+        "`strict` stops start-up with the validator's message, `report` logs it and fails "
+        "readiness while the other templates keep working, `off` does not check. Default: "
+        "`strict` in test and development, `report` in production.",
     )
     event_bridge: EventBridgeOptions = Field(default_factory=EventBridgeOptions)
     orchestration_url: str | None = Field(
@@ -244,6 +252,12 @@ class TaskerSettings(BaseSettings):
         if self.runtime != "auto":
             return self.runtime
         return "worker" if database_url_configured(self) else "local"
+
+    def template_validation_mode(self) -> TemplateValidation:
+        """``template_validation``, or its default for the environment when unset."""
+        if self.template_validation is not None:
+            return self.template_validation
+        return "report" if self.environment == "production" else "strict"
 
     def effective_config(self) -> EffectiveConfig:
         """The merged, validated engine configuration; raises ``ConfigErrors`` if invalid."""

@@ -13,7 +13,12 @@ otherwise; ``report.to_dict()`` is the body).
   (``runtime = "worker"`` with ``worker_enabled = false``) is always live.
 * **Readiness**: can it do its job right now? The runtime runs, the threads
   that deliver work and events are alive, and in worker mode the database
-  answers. A submit-only process is ready when the orchestration API answers.
+  holds what the worker needs (core's database check: a real login, the
+  tasker schema and pgmq; a healthy verdict is reused for
+  ``database_cache_seconds`` so probes do not open a connection each time).
+  A submit-only process is ready when the orchestration API answers. Task
+  templates that failed start-up validation (``template_validation =
+  "report"``) keep readiness at 503 until fixed.
 
 Every network check is bounded by ``timeout`` and runs on a daemon thread, so
 a probe can never hang the endpoint that asked.
@@ -22,6 +27,7 @@ a probe can never hang the endpoint that asked.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -45,9 +51,12 @@ class HealthCheck:
     name: str
     ok: bool
     detail: str
+    #: A stable, machine-readable reason for a failed check (``auth_failed``,
+    #: ``schema_missing``, ``YAML_SYNTAX``...), or None.
+    code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+        return {"name": self.name, "ok": self.ok, "detail": self.detail, "code": self.code}
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,13 @@ class RuntimeHealth:
     """Answers liveness and readiness probes for one runtime.
 
     Build one per app when the runtime starts and keep it: it caches the
-    resolved database address between probes.
+    resolved database address, and a healthy database verdict for
+    :attr:`database_cache_seconds`, between probes.
     """
+
+    #: How long a healthy database verdict is reused before the next probe logs in
+    #: again. A failing verdict is never reused: the next probe checks afresh.
+    database_cache_seconds: float = 5.0
 
     def __init__(
         self,
@@ -115,6 +129,9 @@ class RuntimeHealth:
         )
         self.timeout = timeout
         self._database_url: str | None = None
+        self._healthy_database: tuple[float, HealthCheck] | None = None
+        #: Set by the host after start-up template validation (``templates`` check).
+        self.template_check: HealthCheck | None = None
 
     @property
     def submit_only(self) -> bool:
@@ -147,6 +164,8 @@ class RuntimeHealth:
             )
             if self.runtime.kind == "worker":
                 checks.append(self._database_check())
+        if self.template_check is not None:
+            checks.append(self.template_check)
         return HealthReport("readiness", tuple(checks), status)
 
     # -- checks -------------------------------------------------------------------
@@ -164,27 +183,70 @@ class RuntimeHealth:
         return HealthCheck("runtime", False, f"{status.kind} runtime not running: {why}")
 
     def _database_check(self) -> HealthCheck:
-        from tasker_contrib_core.runtime.preflight import check_database_reachable
-
+        """Core's database check (login, database, tasker schema, pgmq), bounded."""
+        cached = self._healthy_database
+        if cached is not None and time.monotonic() - cached[0] < self.database_cache_seconds:
+            return cached[1]
         try:
             url = self._resolved_database_url()
         except Exception as exc:
-            return HealthCheck("database", False, f"cannot tell which database to check: {exc}")
+            return HealthCheck(
+                "database", False, f"cannot tell which database to check: {exc}", code="config"
+            )
+        from tasker_contrib_core.runtime.database_check import check_database
+
+        outcome = call_bounded(
+            lambda: check_database(url, timeout=self.timeout),
+            self.timeout,
+            name="tasker-contrib-health-db",
+        )
+        verdict = outcome.value
+        if outcome.error is not None:
+            error = outcome.error
+            return HealthCheck("database", False, f"{type(error).__name__}: {error}", code="error")
+        if outcome.timed_out or verdict is None:
+            from tasker_contrib_core.config.masking import mask_url
+
+            return HealthCheck(
+                "database",
+                False,
+                f"{mask_url(url)}: no answer within {self.timeout:g}s (login and schema check)",
+                code="timeout",
+            )
+        if verdict.problem == "driver_missing":
+            return self._database_reachable(url, verdict.message)
+        if not verdict.ok:
+            return HealthCheck("database", False, verdict.message, code=verdict.problem)
+        check = HealthCheck("database", True, verdict.message)
+        self._healthy_database = (time.monotonic(), check)
+        return check
+
+    def _database_reachable(self, url: str, why: str) -> HealthCheck:
+        """Without psycopg only the TCP address can be checked; say what was not."""
+        from tasker_contrib_core.runtime.preflight import check_database_reachable
+
         outcome = call_bounded(
             lambda: check_database_reachable(url, timeout=self.timeout),
             self.timeout + 0.5,
             name="tasker-contrib-health-db",
         )
         if outcome.error is not None:
-            return HealthCheck("database", False, str(outcome.error))
+            return HealthCheck("database", False, str(outcome.error), code="unreachable")
         if outcome.timed_out or outcome.value is None:
-            return HealthCheck("database", False, f"no answer within {self.timeout:g}s")
+            return HealthCheck(
+                "database", False, f"no answer within {self.timeout:g}s", code="timeout"
+            )
         result = outcome.value
         where = f"{result.address.host}:{result.address.port}"
-        return HealthCheck("database", True, f"{where} answered in {result.seconds * 1000:.0f} ms")
+        return HealthCheck("database", True, f"{where} answers (schema not checked: {why})")
 
     def _orchestration_check(self) -> HealthCheck:
-        client = self.runtime.client
+        from tasker_contrib_core.errors import ConfigError
+
+        try:
+            client = self.runtime.client
+        except ConfigError as exc:
+            return HealthCheck("orchestration", False, str(exc), code="config")
         health: Callable[[], Any] = client.health
         outcome = call_bounded(health, self.timeout, name="tasker-contrib-health-api")
         if outcome.timed_out:

@@ -219,6 +219,12 @@ class TaskerHost:
         :class:`~tasker_contrib_core.errors.RuntimeForkedError` at once (no
         lock taken, the engine not touched). Raises what the runtime raised,
         or :class:`~tasker_contrib_core.errors.RuntimeStartError`.
+
+        Before the runtime starts, every task template it will load is
+        validated (``template_validation``): in ``strict`` mode an error raises
+        :class:`~tasker_contrib_core.errors.TemplateValidationError` with the
+        validator's findings; in ``report`` mode it is logged and
+        :meth:`readiness` fails on it while the runtime runs the others.
         """
         self._owner.check(self._runtime.kind if self._runtime is not None else "Tasker")
         if self._owner.is_current():
@@ -240,8 +246,12 @@ class TaskerHost:
             logger.warning("the Tasker runtime finished starting after start-up gave up; stopping")
             runtime.stop(undo_bound)
 
+        def validate_then_start() -> None:
+            self._validate_templates(runtime)
+            runtime.start()
+
         outcome = call_bounded(
-            runtime.start,
+            validate_then_start,
             timeout + self.grace_seconds,
             name="tasker-contrib-start",
             on_late=undo_late_start,
@@ -277,6 +287,18 @@ class TaskerHost:
             seconds=round(outcome.seconds, 3),
         )
         return outcome.seconds
+
+    def _validate_templates(self, runtime: Runtime) -> None:
+        """Start-up template validation (``template_validation``); raises in strict mode.
+
+        Skipped in a submit-only process, which runs no template here.
+        """
+        from tasker_contrib_core.integration._template_gate import validate_templates_at_start
+
+        if runtime.kind == "worker" and not self.settings.worker_enabled:
+            return
+        gate = validate_templates_at_start(self.settings, kind=runtime.kind)
+        self.health.template_check = gate.health_check() if gate is not None else None
 
     def start_soon(self, timeout: float | None = None) -> Future[float]:
         """Begin :meth:`start` on a daemon thread and return at once.
@@ -372,8 +394,13 @@ class TaskerHost:
             clean = bool(outcome.value)
         left = max(0.5, bound - (time.monotonic() - started))
         dispatcher, self._dispatcher = self._dispatcher, None
-        events_flushed = dispatcher.stop(timeout=min(left, 5.0)) if dispatcher else True
-        self._close_sync_client()
+        events_flushed = False
+        try:
+            events_flushed = dispatcher.stop(timeout=min(left, 5.0)) if dispatcher else True
+        except Exception:
+            logger.warning("delivering the queued Tasker events failed", exc_info=True)
+        finally:
+            self._close_sync_client()  # even when the flush failed
         record_lifecycle(
             "runtime.stopped",
             level=logging.INFO if clean else logging.WARNING,
@@ -391,12 +418,17 @@ class TaskerHost:
 
         bound = self.settings.shutdown_timeout_seconds if timeout is None else timeout
         started = time.monotonic()
-        clean: bool = await anyio.to_thread.run_sync(lambda: self.stop(timeout))
-        left = max(0.5, bound - (time.monotonic() - started))
-        sinks, self._loop_sinks = self._loop_sinks, []
-        for sink in sinks:
-            await sink.drain(min(left, 5.0))
-        await self._close_async_client()
+        try:
+            clean: bool = await anyio.to_thread.run_sync(lambda: self.stop(timeout))
+            left = max(0.5, bound - (time.monotonic() - started))
+            sinks, self._loop_sinks = self._loop_sinks, []
+            for sink in sinks:
+                try:
+                    await sink.drain(min(left, 5.0))
+                except Exception:
+                    logger.warning("draining the event sink %r failed", sink, exc_info=True)
+        finally:
+            await self._close_async_client()  # even when a drain failed
         return clean
 
     # -- context managers -------------------------------------------------------------

@@ -507,12 +507,15 @@ class WorkerRuntime(ProcessRuntime):
         return self._async_client
 
     def _client_url(self) -> dict[str, Any]:
+        """The engine config's orchestration URL unless ``orchestration_url`` is set.
+
+        Reads the merged configuration (TOML files): build the clients at start-up,
+        off any event loop. An invalid configuration raises its ``ConfigErrors``
+        here rather than falling back to no URL and a misleading error later.
+        """
         if self.settings.orchestration_url:
             return {}
-        try:
-            url = self.settings.effective_config().value("worker.orchestration_client.base_url")
-        except Exception:
-            return {}
+        url = self.settings.effective_config().value("worker.orchestration_client.base_url")
         return {"base_url": url} if isinstance(url, str) and url else {}
 
 

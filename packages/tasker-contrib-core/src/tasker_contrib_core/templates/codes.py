@@ -31,6 +31,7 @@ HANDLER_DISPATCH_IGNORED = "HANDLER_DISPATCH_IGNORED"
 INPUT_SCHEMA_INVALID = "INPUT_SCHEMA_INVALID"
 RESULT_SCHEMA_INVALID = "RESULT_SCHEMA_INVALID"
 EVENT_DECLARATION_INVALID = "EVENT_DECLARATION_INVALID"
+EVENT_SCHEMA_REJECTS_NULL = "EVENT_SCHEMA_REJECTS_NULL"
 ENV_OVERRIDE_UNKNOWN_STEP = "ENV_OVERRIDE_UNKNOWN_STEP"
 VALUE_OUT_OF_RANGE = "VALUE_OUT_OF_RANGE"
 ORPHAN_STEP = "ORPHAN_STEP"
@@ -64,6 +65,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     INPUT_SCHEMA_INVALID: ("error", "input_schema is not a JSON Schema of type object."),
     RESULT_SCHEMA_INVALID: ("warning", "A step's result_schema is not a valid JSON Schema."),
     EVENT_DECLARATION_INVALID: ("error", "A declared domain event is malformed."),
+    EVENT_SCHEMA_REJECTS_NULL: (
+        "warning",
+        "An event published on failure declares a schema that rejects its null payload.",
+    ),
     ENV_OVERRIDE_UNKNOWN_STEP: ("warning", "An environment override names no step."),
     VALUE_OUT_OF_RANGE: ("warning", "A retry or batch value is outside its documented range."),
     ORPHAN_STEP: ("warning", "A step is disconnected from every other step."),
@@ -82,6 +87,7 @@ __all__ = [
     "EMPTY_CALLABLE",
     "ENV_OVERRIDE_UNKNOWN_STEP",
     "EVENT_DECLARATION_INVALID",
+    "EVENT_SCHEMA_REJECTS_NULL",
     "HANDLER_DISPATCH_IGNORED",
     "INPUT_SCHEMA_INVALID",
     "MISSING_DEP_REF",

@@ -22,6 +22,7 @@ from tasker_contrib_core.templates.checks.handlers import (
 )
 from tasker_contrib_core.templates.checks.ranges import check_ranges
 from tasker_contrib_core.templates.checks.schemas import (
+    check_event_null_payloads,
     check_events,
     check_input_schema,
     check_namespace,
@@ -52,6 +53,7 @@ STATIC_CHECKS: tuple[Check, ...] = (
     check_input_schema,
     check_result_schemas,
     check_events,
+    check_event_null_payloads,
     check_dispatch_keys,
     check_environment_overrides,
     check_orphans,

@@ -16,7 +16,11 @@ from jsonschema.validators import validator_for
 
 from tasker_contrib_core.templates import codes
 from tasker_contrib_core.templates.findings import Finding, finding_for
-from tasker_contrib_core.templates.model import EventDeclaration, TaskTemplate
+from tasker_contrib_core.templates.model import (
+    EventDeclaration,
+    PublicationCondition,
+    TaskTemplate,
+)
 
 #: Queue names embed the namespace and PostgreSQL identifiers stop at 47 chars.
 MAX_NAMESPACE_LENGTH = 29
@@ -166,6 +170,53 @@ def _event_problems(event: EventDeclaration) -> list[tuple[str, str]]:
     return problems
 
 
+#: Conditions under which an event is published after a failed attempt, whose
+#: step has no result: the event's payload is then null.
+FAILURE_CONDITIONS = frozenset(
+    {
+        PublicationCondition.FAILURE,
+        PublicationCondition.RETRYABLE_FAILURE,
+        PublicationCondition.PERMANENT_FAILURE,
+        PublicationCondition.ALWAYS,
+    }
+)
+
+
+def _rejects_null(schema: Any) -> bool:
+    """Whether a valid JSON Schema refuses ``null`` (a broken one is reported elsewhere)."""
+    if not isinstance(schema, dict) or schema_error(schema) is not None:
+        return False
+    validator = validator_for(schema, default=Draft202012Validator)(schema)
+    return not validator.is_valid(None)
+
+
+def check_event_null_payloads(template: TaskTemplate) -> list[Finding]:
+    """EVENT_SCHEMA_REJECTS_NULL (warning): a failure-path event the engine would drop.
+
+    After a failed attempt the step has no result, so an event published on
+    failure carries a null payload; the engine validates the payload against the
+    declared schema and drops the event (a log line, nothing else) when it does
+    not match, which ``{type: object}`` does not.
+    """
+    findings = []
+    for step in template.steps:
+        for event in step.publishes_events:
+            if event.condition in FAILURE_CONDITIONS and _rejects_null(event.schema_):
+                findings.append(
+                    finding_for(
+                        template,
+                        codes.EVENT_SCHEMA_REJECTS_NULL,
+                        f"event '{event.name}' is published on {event.condition.value}, when "
+                        "the failed step has no result and the payload is null, but its "
+                        "schema rejects null: the engine drops the event",
+                        step=step.name,
+                        hint='Accept null in the schema (`type: [object, "null"]`), or '
+                        "publish the event on `success` only.",
+                    )
+                )
+    return findings
+
+
 def check_events(template: TaskTemplate) -> list[Finding]:
     """EVENT_DECLARATION_INVALID for ``publishes_events`` and ``domain_events``."""
     findings: list[Finding] = []
@@ -206,7 +257,9 @@ def check_events(template: TaskTemplate) -> list[Finding]:
 
 
 __all__ = [
+    "FAILURE_CONDITIONS",
     "MAX_NAMESPACE_LENGTH",
+    "check_event_null_payloads",
     "check_events",
     "check_input_schema",
     "check_namespace",
