@@ -266,9 +266,28 @@ def context_from_task_sequence_step(
     correlation_id: str,
     handler_name: str,
     event_id: str | None = None,
+    results_are_engine_built: bool = False,
 ) -> StepContext:
-    """THE constructor: ``StepContext.from_ffi_event(FfiStepEvent(...), handler_name)``."""
+    """THE constructor: ``StepContext.from_ffi_event(FfiStepEvent(...), handler_name)``.
+
+    ``results_are_engine_built`` says ``dependency_results`` is a plain dict
+    with string keys that the caller built (the engine's own ancestors map).
+    Validating it is then nothing but a shallow copy, which pydantic does one
+    entry at a time in Python-visible work (tens of nanoseconds per entry,
+    so the bulk of a step's cost in a long chain). For such a map the
+    constructor runs on the task sequence step with an empty map and the
+    context and the event each get their own C-level copy afterwards: the
+    same objects ``from_ffi_event`` would build (the parity tests check it),
+    and neither copy is the caller's map, so a handler changing
+    ``context.dependency_results`` or the event's task sequence step cannot
+    reach another step's view.
+    """
     event_cls, context_cls = _event_and_context_classes()
+    results = task_sequence_step.get("dependency_results") if results_are_engine_built else None
+    if results:
+        shell = task_sequence_step.copy()
+        shell["dependency_results"] = {}
+        task_sequence_step = shell
     event = event_cls(
         event_id=event_id or new_uuid(),
         task_uuid=task_uuid,
@@ -277,6 +296,9 @@ def context_from_task_sequence_step(
         task_sequence_step=task_sequence_step,
     )
     context: StepContext = context_cls.from_ffi_event(event, handler_name)
+    if results:
+        event.task_sequence_step["dependency_results"] = results.copy()
+        context.dependency_results = results.copy()
     return context
 
 

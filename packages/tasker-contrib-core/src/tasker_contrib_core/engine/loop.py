@@ -267,6 +267,7 @@ class RunLoop:
             timeout=planned.timeout,
             fail_fast=self.fail_fast,
             step_name=instance.name,
+            results_are_engine_built=True,
         )
 
     def _finish(
