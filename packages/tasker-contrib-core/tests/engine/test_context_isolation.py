@@ -90,9 +90,7 @@ def _reset() -> None:
 def test_a_handler_editing_its_maps_changes_no_other_steps_view(
     template: Parse, clock: FakeClock, max_workers: int
 ) -> None:
-    run = run_template(
-        template(GRAPH), {}, handlers=HANDLERS, clock=clock, max_workers=max_workers
-    )
+    run = run_template(template(GRAPH), {}, handlers=HANDLERS, clock=clock, max_workers=max_workers)
     assert run.ok, run.failed_steps
     expected = {
         "root": [],
@@ -124,4 +122,3 @@ def test_every_context_of_a_long_chain_is_the_worker_built_one(
         keys, event_keys, same = SEEN[f"s{index:02d}"]
         assert keys == event_keys == [f"s{i:02d}" for i in range(index)]
         assert same
-

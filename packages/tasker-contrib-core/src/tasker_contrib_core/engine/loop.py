@@ -23,6 +23,7 @@ from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock
 from tasker_contrib_core.engine.context import LOCAL_WORKER_ID, stored_metadata, task_block
+from tasker_contrib_core.engine.event_log import EventLog
 from tasker_contrib_core.engine.execution import (
     CHECKPOINT_YIELD,
     SUCCESS,
@@ -116,6 +117,11 @@ class RunLoop:
             context=context,
             warnings=list(plan.warnings),
         )
+        #: Without listeners events are recorded lazily (see :mod:`.event_log`).
+        self._log: EventLog | None = None
+        if not self._has_listeners:
+            self._log = EventLog(task_uuid, template.namespace_name, self.result.recorded_events)
+            self.result.event_log = self._log
         self.timers: list[tuple[float, int, StepInstance]] = []
         self.blocked = False
         self.validators = PayloadValidators()
@@ -144,6 +150,7 @@ class RunLoop:
             [dep.name for dep in instance.deps],
             inputs=instance.inputs,
         )
+        run.event_log = self._log
         self.result.steps[instance.name] = run
         return run
 
@@ -158,6 +165,20 @@ class RunLoop:
         metadata: Mapping[str, Any] = _EMPTY,
         error: StepError | None = None,
     ) -> None:
+        run = instance.run if instance is not None else None
+        log = self._log
+        if log is not None:
+            # Nobody listens: record now, build the event when someone reads it.
+            if instance is None:
+                log.pending.append(
+                    (name, kind, timestamp, None, None, payload, metadata, error, None)
+                )
+            else:
+                log.pending.append(
+                    (name, kind, timestamp, instance.step_uuid, instance.name, payload,
+                     metadata, error, run)
+                )  # fmt: skip
+            return
         if instance is None:
             event = TaskerEvent(
                 name, new_uuid(), timestamp, self.task_uuid, kind, self.namespace, None, None,
@@ -172,13 +193,10 @@ class RunLoop:
             event.error_type = error.error_type
             event.error_message = error.message
             event.retryable = error.retryable
-        if instance is not None:
-            run = instance.run
-            if run is not None:
-                run.events.append(event)
-        self.result.events.append(event)
-        if self._has_listeners:
-            self.listeners.emit(event)
+        if run is not None:
+            run.recorded_events.append(event)
+        self.result.recorded_events.append(event)
+        self.listeners.emit(event)
 
     @staticmethod
     def _first_error(result: TaskRunResult) -> StepError | None:
