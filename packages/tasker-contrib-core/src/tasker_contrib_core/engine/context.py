@@ -291,7 +291,7 @@ def context_from_task_sequence_step(
     ``context.dependency_results`` or the event's task sequence step cannot
     reach another step's view.
     """
-    event_cls, context_cls = _event_and_context_classes()
+    event_cls, context_cls = _constructors or _event_and_context_classes()
     results = task_sequence_step.get("dependency_results") if results_are_engine_built else None
     if results:
         shell = task_sequence_step.copy()

@@ -91,6 +91,7 @@ class RunLoop:
         self.plan = plan
         self.clock = clock
         self.faults = faults
+        self._has_faults = bool(faults)
         self.fail_fast = fail_fast
         self.max_workers = max_workers
         self.listeners = ListenerSet(listeners)
@@ -265,7 +266,7 @@ class RunLoop:
     def _attempt(self, instance: StepInstance, attempt: int, tss: dict[str, Any]) -> AttemptOutcome:
         """Run the attempt (on the loop thread or a pool thread)."""
         planned = instance.planned
-        if self.faults:
+        if self._has_faults:
             fault = self.faults.find(instance.name, planned.definition.name, attempt)
             if fault is not None:
                 return failure(
