@@ -4,9 +4,10 @@ For a 100-step chain, a 1,000-step chain and 100- and 1,000-wide fan-outs of no-
 handlers, in one run on one machine:
 
 * floor   - the cheapest correct way to build the same ``StepContext`` objects
-            (the worker's nested shape built directly, one growing results map,
-            ``StepContext.from_ffi_event``) and call the same handler; no
-            scheduling, retries or events;
+            (the worker's nested shape built directly, one growing results map
+            handed over as an engine-built map, i.e. copied in C rather than
+            entry by entry by pydantic, ``StepContext.from_ffi_event``) and
+            call the same handler; no scheduling, retries or events;
 * engine  - ``LocalEngine.run`` (fake clock, sequential, events recorded);
 * celery  - Celery 5 with ``task_always_eager=True`` on an in-memory app: a
             ``chain`` (chains) or a ``group`` (fan-out) of the same number of
@@ -124,6 +125,7 @@ def _floor_step(
         step_uuid=step_uuid,
         correlation_id=task["task"]["correlation_id"],
         handler_name="noop",
+        results_are_engine_built=True,
     )
     return step_uuid, Noop().call(context)
 
@@ -141,8 +143,8 @@ _METADATA = stored_metadata(None, completed_at="2025-01-01T00:00:00+00:00")
 def floor_chain(length: int) -> None:
     """Same contexts as the engine builds for a chain: every ancestor's result.
 
-    One results map grows along the chain (each context's constructor copies what
-    it is given, so sharing it is safe), nothing is re-checked or re-wrapped."""
+    One results map grows along the chain (each context gets its own copies of
+    it, so sharing it is safe), nothing is re-checked or re-wrapped."""
     task, definition, task_uuid = _floor_contexts("bench")
     entries: dict[str, Any] = {}
     for i in range(length):

@@ -182,3 +182,38 @@ def test_event_timestamps_use_the_engine_clock(template: Parse) -> None:
     run = run_template(charge_template(template, "fails_first"), {}, handlers=HANDLERS, clock=clock)
     assert all(e.timestamp == clock.now() for e in run.events)
     assert run.started_at == run.finished_at == clock.now()
+
+
+def _shape(event: TaskerEvent) -> tuple[Any, ...]:
+    """What two runs of the same template share (ids, uuids and durations differ)."""
+    return (
+        event.name, event.kind, event.timestamp, event.namespace, event.step_name,
+        sorted(event.payload), sorted(event.metadata), event.payload.get("attempt"),
+        event.error_type, event.error_message, event.retryable,
+    )  # fmt: skip
+
+
+def test_events_recorded_without_listeners_match_the_ones_listeners_get(
+    template: Parse,
+) -> None:
+    """Without listeners events are built when first read; they must be the same events."""
+    tpl = charge_template(template, "fails_first")
+    heard: list[TaskerEvent] = []
+    with_listener = run_template(
+        tpl, {}, handlers=HANDLERS, clock=FakeClock(), listeners=[heard.append]
+    )
+    quiet = run_template(tpl, {}, handlers=HANDLERS, clock=FakeClock())
+    # A step's events read first: the run's list still comes out whole and in order.
+    step_events = quiet.step("charge").events
+    assert [event.name for event in step_events] == [
+        event.name for event in with_listener.step("charge").events
+    ]
+    assert [_shape(event) for event in quiet.events] == [_shape(e) for e in with_listener.events]
+    assert heard == with_listener.events
+    assert any(event.error_type == "timeout" for event in quiet.events)
+    assert all(event.task_uuid == quiet.task_uuid for event in quiet.events)
+    assert step_events == [event for event in quiet.events if event.step_name == "charge"]
+    assert quiet.events is quiet.events  # built once
+    ids = [event.id for event in quiet.events]
+    assert len(set(ids)) == len(ids)
+    assert json.loads(json.dumps(quiet.to_dict()))["events"][0]["name"] == "task.execution.started"

@@ -134,6 +134,22 @@ _METADATA_FIELDS = (
 )
 
 
+#: ``StepExecutionMetadata``'s serde defaults (``custom`` and ``context`` are fresh per copy).
+_DEFAULT_METADATA: dict[str, Any] = {
+    "execution_time_ms": 0,
+    "handler_version": None,
+    "retryable": False,
+    "completed_at": None,
+    "worker_id": None,
+    "worker_hostname": None,
+    "started_at": None,
+    "custom": None,
+    "error_code": None,
+    "error_type": None,
+    "context": None,
+}
+
+
 def stored_metadata(
     handler_metadata: Mapping[str, Any] | None, *, completed_at: str | None
 ) -> dict[str, Any]:
@@ -145,19 +161,12 @@ def stored_metadata(
     and everything else (including the worker id and execution time, which
     the Python worker sends at the top level) falls back to its default.
     """
-    metadata: dict[str, Any] = {
-        "execution_time_ms": 0,
-        "handler_version": None,
-        "retryable": False,
-        "completed_at": completed_at,
-        "worker_id": None,
-        "worker_hostname": None,
-        "started_at": None,
-        "custom": {},
-        "error_code": None,
-        "error_type": None,
-        "context": {},
-    }
+    # A copy of the defaults and fresh nested maps: cheaper than a literal of eleven
+    # keys, and no two entries share a mutable member.
+    metadata = _DEFAULT_METADATA.copy()
+    metadata["completed_at"] = completed_at
+    metadata["custom"] = {}
+    metadata["context"] = {}
     if handler_metadata:
         for key in _METADATA_FIELDS:
             if key in handler_metadata:
@@ -266,9 +275,28 @@ def context_from_task_sequence_step(
     correlation_id: str,
     handler_name: str,
     event_id: str | None = None,
+    results_are_engine_built: bool = False,
 ) -> StepContext:
-    """THE constructor: ``StepContext.from_ffi_event(FfiStepEvent(...), handler_name)``."""
-    event_cls, context_cls = _event_and_context_classes()
+    """THE constructor: ``StepContext.from_ffi_event(FfiStepEvent(...), handler_name)``.
+
+    ``results_are_engine_built`` says ``dependency_results`` is a plain dict
+    with string keys that the caller built (the engine's own ancestors map).
+    Validating it is then nothing but a shallow copy, which pydantic does one
+    entry at a time in Python-visible work (tens of nanoseconds per entry,
+    so the bulk of a step's cost in a long chain). For such a map the
+    constructor runs on the task sequence step with an empty map and the
+    context and the event each get their own C-level copy afterwards: the
+    same objects ``from_ffi_event`` would build (the parity tests check it),
+    and neither copy is the caller's map, so a handler changing
+    ``context.dependency_results`` or the event's task sequence step cannot
+    reach another step's view.
+    """
+    event_cls, context_cls = _constructors or _event_and_context_classes()
+    results = task_sequence_step.get("dependency_results") if results_are_engine_built else None
+    if results:
+        shell = task_sequence_step.copy()
+        shell["dependency_results"] = {}
+        task_sequence_step = shell
     event = event_cls(
         event_id=event_id or new_uuid(),
         task_uuid=task_uuid,
@@ -277,6 +305,9 @@ def context_from_task_sequence_step(
         task_sequence_step=task_sequence_step,
     )
     context: StepContext = context_cls.from_ffi_event(event, handler_name)
+    if results:
+        event.task_sequence_step["dependency_results"] = results.copy()
+        context.dependency_results = results.copy()
     return context
 
 

@@ -190,12 +190,14 @@ def run_attempt(
     timeout: float | None,
     fail_fast: bool,
     step_name: str,
+    results_are_engine_built: bool = False,
 ) -> AttemptOutcome:
     """Build the handler and its context, call it, and classify the outcome.
 
     The handler is built first because, as in the worker, the context records
     the handler's name. With ``fail_fast`` an exception escaping ``call()``
-    propagates unchanged.
+    propagates unchanged. ``results_are_engine_built``: see
+    :func:`~.context.context_from_task_sequence_step`.
     """
     started = perf_counter()
     try:
@@ -214,6 +216,7 @@ def run_attempt(
         step_uuid=step_uuid,
         correlation_id=correlation_id,
         handler_name=getattr(instance, "name", None) or handler.handler_name,
+        results_are_engine_built=results_are_engine_built,
     )
     call = instance.call
     try:

@@ -203,7 +203,8 @@ class InstanceGraph:
         deps: list[StepInstance] | None = None,
     ) -> StepInstance | None:
         """Create one instance; its dependencies are whatever of them exists now."""
-        instance_name = name or planned.name
+        template_name = planned.name
+        instance_name = name or template_name
         if instance_name in self.instances:
             self._warn(f"a step named '{instance_name}' already exists; not creating it again")
             return None
@@ -228,7 +229,7 @@ class InstanceGraph:
             if dep.state != StepState.COMPLETE:
                 instance.remaining += 1
         self.instances[instance_name] = instance
-        self.by_template.setdefault(planned.name, []).append(instance)
+        self.by_template.setdefault(template_name, []).append(instance)
         instance.run = self._new_run(instance)
         self._link_waiting_dependents(instance)
         if instance.remaining == 0:

@@ -23,6 +23,7 @@ from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock
 from tasker_contrib_core.engine.context import LOCAL_WORKER_ID, stored_metadata, task_block
+from tasker_contrib_core.engine.event_log import EventLog
 from tasker_contrib_core.engine.execution import (
     CHECKPOINT_YIELD,
     SUCCESS,
@@ -90,6 +91,7 @@ class RunLoop:
         self.plan = plan
         self.clock = clock
         self.faults = faults
+        self._has_faults = bool(faults)
         self.fail_fast = fail_fast
         self.max_workers = max_workers
         self.listeners = ListenerSet(listeners)
@@ -116,6 +118,11 @@ class RunLoop:
             context=context,
             warnings=list(plan.warnings),
         )
+        #: Without listeners events are recorded lazily (see :mod:`.event_log`).
+        self._log: EventLog | None = None
+        if not self._has_listeners:
+            self._log = EventLog(task_uuid, template.namespace_name, self.result.recorded_events)
+            self.result.event_log = self._log
         self.timers: list[tuple[float, int, StepInstance]] = []
         self.blocked = False
         self.validators = PayloadValidators()
@@ -144,6 +151,7 @@ class RunLoop:
             [dep.name for dep in instance.deps],
             inputs=instance.inputs,
         )
+        run.event_log = self._log
         self.result.steps[instance.name] = run
         return run
 
@@ -158,6 +166,20 @@ class RunLoop:
         metadata: Mapping[str, Any] = _EMPTY,
         error: StepError | None = None,
     ) -> None:
+        run = instance.run if instance is not None else None
+        log = self._log
+        if log is not None:
+            # Nobody listens: record now, build the event when someone reads it.
+            if instance is None:
+                log.pending.append(
+                    (name, kind, timestamp, None, None, payload, metadata, error, None)
+                )
+            else:
+                log.pending.append(
+                    (name, kind, timestamp, instance.step_uuid, instance.name, payload,
+                     metadata, error, run)
+                )  # fmt: skip
+            return
         if instance is None:
             event = TaskerEvent(
                 name, new_uuid(), timestamp, self.task_uuid, kind, self.namespace, None, None,
@@ -172,13 +194,10 @@ class RunLoop:
             event.error_type = error.error_type
             event.error_message = error.message
             event.retryable = error.retryable
-        if instance is not None:
-            run = instance.run
-            if run is not None:
-                run.events.append(event)
-        self.result.events.append(event)
-        if self._has_listeners:
-            self.listeners.emit(event)
+        if run is not None:
+            run.recorded_events.append(event)
+        self.result.recorded_events.append(event)
+        self.listeners.emit(event)
 
     @staticmethod
     def _first_error(result: TaskRunResult) -> StepError | None:
@@ -247,7 +266,7 @@ class RunLoop:
     def _attempt(self, instance: StepInstance, attempt: int, tss: dict[str, Any]) -> AttemptOutcome:
         """Run the attempt (on the loop thread or a pool thread)."""
         planned = instance.planned
-        if self.faults:
+        if self._has_faults:
             fault = self.faults.find(instance.name, planned.definition.name, attempt)
             if fault is not None:
                 return failure(
@@ -267,6 +286,7 @@ class RunLoop:
             timeout=planned.timeout,
             fail_fast=self.fail_fast,
             step_name=instance.name,
+            results_are_engine_built=True,
         )
 
     def _finish(

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_jsonable_python
 
 from tasker_contrib_core.errors import StepRunNotFoundError
 from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.states import StepState, TaskState
+
+if TYPE_CHECKING:
+    from tasker_contrib_core.engine.event_log import EventLog
 
 
 @dataclass(slots=True)
@@ -86,7 +89,17 @@ class StepRun:
     checkpoint_yields: int = 0
     inputs: Mapping[str, Any] | None = None
     history: list[AttemptRecord] = field(default_factory=list)
-    events: list[TaskerEvent] = field(default_factory=list)
+    #: Events already built; read :attr:`events`, which builds the pending ones first.
+    recorded_events: list[TaskerEvent] = field(default_factory=list, repr=False)
+    event_log: EventLog | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def events(self) -> list[TaskerEvent]:
+        """This step's events in emission order."""
+        log = self.event_log
+        if log is not None and log.pending:
+            log.flush()
+        return self.recorded_events
 
     @property
     def ok(self) -> bool:
@@ -127,12 +140,22 @@ class TaskRunResult:
     status: str = TaskState.COMPLETE
     steps: dict[str, StepRun] = field(default_factory=dict)
     not_created: list[str] = field(default_factory=list)
-    events: list[TaskerEvent] = field(default_factory=list)
+    #: Events already built; read :attr:`events`, which builds the pending ones first.
+    recorded_events: list[TaskerEvent] = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)
     started_at: datetime | None = None
     finished_at: datetime | None = None
     duration_ms: float = 0.0
     virtual_seconds: float = 0.0
+    event_log: EventLog | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def events(self) -> list[TaskerEvent]:
+        """Every event of the run in emission order (lifecycle and domain)."""
+        log = self.event_log
+        if log is not None and log.pending:
+            log.flush()
+        return self.recorded_events
 
     @property
     def ok(self) -> bool:
