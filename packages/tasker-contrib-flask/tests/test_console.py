@@ -285,3 +285,43 @@ def test_a_permission_hook_returning_a_string_is_a_clear_error() -> None:
         granted_permissions(lambda: "cancel")
     assert granted_permissions(None) == frozenset()
     assert granted_permissions(lambda: ("cancel", "submit")) == {"cancel", "submit"}
+
+
+def test_decorators_wrap_the_console_view_too(tasker_local_settings: Callable[..., Any]) -> None:
+    from functools import wraps
+
+    def refuse_everything(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            return {"refused_by": "decorator"}, 418
+
+        return wrapped
+
+    app = Flask("decorated")
+    Tasker(app, settings=tasker_local_settings(console={"enabled": True}))
+    app.register_blueprint(tasker_blueprint(decorators=[refuse_everything]))
+    client = app.test_client()
+    for path in ("/tasker/console/", "/tasker/console/api/tasks"):
+        answer = client.get(path)
+        assert answer.status_code == 418, path
+        assert answer.get_json() == {"refused_by": "decorator"}
+
+
+def test_head_methods_https_and_script_root(make_app: AppFactory) -> None:
+    client = make_app(start=False).test_client()
+    head = client.head("/tasker/console/")
+    assert head.status_code == 200
+    assert head.get_data() == b""
+    not_allowed = client.put("/tasker/console/")
+    assert not_allowed.status_code == 405
+    assert not_allowed.headers["Allow"] == "GET"
+    assert not_allowed.get_json()["error"]["code"] == "method_not_allowed"
+
+    secure = make_app(start=False).test_client()
+    page = secure.get("/tasker/console/", base_url="https://console.example")
+    assert "Secure" in page.headers["Set-Cookie"]
+
+    behind = make_app(start=False).test_client()
+    page = behind.get("/tasker/console/", environ_overrides={"SCRIPT_NAME": "/shop"})
+    assert 'content="/shop/tasker/console/"' in page.get_data(as_text=True)
+    assert "Path=/shop/tasker/console/" in page.headers["Set-Cookie"]
