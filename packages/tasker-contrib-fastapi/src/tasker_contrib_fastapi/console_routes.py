@@ -74,8 +74,12 @@ def add_console_routes(
 
 
 def _actions(granted: Iterable[str] | None) -> frozenset[str]:
-    if isinstance(granted, str):  # one action returned bare: not a set of its letters
-        return frozenset({granted})
+    """What the permission dependency granted; a bare string is an error, not its letters."""
+    if isinstance(granted, str):
+        raise TypeError(
+            "tasker_router(console_permissions=...) must return an iterable of action names "
+            f"such as ['cancel'], not the string {granted!r}"
+        )
     return frozenset(str(action) for action in granted or ())
 
 

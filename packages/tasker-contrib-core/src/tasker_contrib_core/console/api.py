@@ -293,7 +293,14 @@ def submit_task(client: TaskClient, body: bytes) -> ConsoleResponse:
     except ValidationError as exc:
         fields = sorted({".".join(map(str, error["loc"])) for error in exc.errors()})
         raise BadRequest(f"invalid field(s): {', '.join(fields)[:200]}") from None
-    task = client.create_task(request)
+    try:
+        task = client.create_task(request)
+    except OrchestrationHTTPError as exc:
+        if not 400 <= exc.status_code < 500:
+            raise
+        # 404 here is the template, not a task: a bad request, with the engine's reason.
+        reason = (exc.server_message or "refused")[:200]
+        raise BadRequest(f"the task engine refused it: {reason}") from None
     return json_response({"task": task_summary(task, datetime.now(timezone.utc))}, status=201)
 
 

@@ -532,7 +532,9 @@
     dag.nodes.forEach(function (node) { states[node.name] = node.state; });
     dag.edges.forEach(function (edge) {
       var points = edge.points.map(function (point) { return point[0] + "," + point[1]; });
-      var muted = states[edge.target] === "not_taken" || states[edge.target] === "not_reached";
+      var muted = [states[edge.source], states[edge.target]].some(function (state) {
+        return state === "not_taken" || state === "not_reached";
+      });
       drawing.appendChild(svg("polyline", { points: points.join(" "),
         "class": "dag-edge" + (muted ? " muted" : ""), "marker-end": "url(#arrow)",
         "data-source": edge.source, "data-target": edge.target }));
