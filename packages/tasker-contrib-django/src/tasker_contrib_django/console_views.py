@@ -115,7 +115,7 @@ def csrf_verified(request: HttpRequest) -> bool:
 
 def mount_of(request: HttpRequest, path: str) -> str:
     """The absolute URL prefix of the console, ending in ``/`` (SCRIPT_NAME included)."""
-    full = request.path
+    full = str(request.path)
     base = full[: len(full) - len(path)] if path and full.endswith(path) else full
     return base if base.endswith("/") else base + "/"
 

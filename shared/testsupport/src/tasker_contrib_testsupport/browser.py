@@ -164,9 +164,7 @@ def reset_page_state(driver: WebDriver) -> None:
     driver.delete_all_cookies()
     # Storage is per origin and about:blank has none: clear every origin through
     # the DevTools protocol ("*" means all origins).
-    driver.execute_cdp_cmd(
-        "Storage.clearDataForOrigin", {"origin": "*", "storageTypes": "all"}
-    )
+    driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": "*", "storageTypes": "all"})
 
 
 def screenshot_dirs(root: Path | None = None) -> list[Path]:
