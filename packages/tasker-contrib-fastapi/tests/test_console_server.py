@@ -84,9 +84,13 @@ def test_the_example_apps_console_follows_an_order_under_uvicorn(server: Server)
 
 
 def wait_for(driver: Any, condition: Any, what: str, timeout: float = 20.0) -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition, message=f"waiting for {what}")
+    # The page re-renders while it polls: an element found a moment ago may be gone.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=ignored)
+    return wait.until(condition, message=f"waiting for {what}")
 
 
 @pytest.mark.browser
@@ -122,6 +126,7 @@ def test_chromium_sees_the_order_complete_opens_it_and_a_step(server: Server, br
     )
     assert standard.get_attribute("aria-label") == "standard_shipping: not taken"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#dag .dag-group")) == 1
+    browser.execute_script("document.getElementById('dag-title').scrollIntoView()")
     save_screenshot(browser, "fastapi-task")
 
     # Keyboard: the node takes focus, Enter opens the step panel.

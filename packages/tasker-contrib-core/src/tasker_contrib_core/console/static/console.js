@@ -520,13 +520,14 @@
     marker.appendChild(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", "class": "arrow-head" }));
     defs.appendChild(marker);
     drawing.appendChild(defs);
+    var labels = [];
     dag.groups.forEach(function (group) {
       var box = svg("g", { "class": "dag-group", "data-group": group.name });
       box.appendChild(svg("rect", { x: group.x, y: group.y, width: group.width,
         height: group.height, rx: "8" }));
-      box.appendChild(svg("text", { x: group.x + 8, y: group.y + 15, "class": "group-label" },
-        group.name + " — " + group.count + " batch worker" + (group.count === 1 ? "" : "s")));
       drawing.appendChild(box);
+      labels.push(svg("text", { x: group.x + 8, y: group.y + 15, "class": "group-label" },
+        group.name + " — " + group.count + " batch worker" + (group.count === 1 ? "" : "s")));
     });
     var states = {};
     dag.nodes.forEach(function (node) { states[node.name] = node.state; });
@@ -539,6 +540,7 @@
         "class": "dag-edge" + (muted ? " muted" : ""), "marker-end": "url(#arrow)",
         "data-source": edge.source, "data-target": edge.target }));
     });
+    labels.forEach(function (label) { drawing.appendChild(label); });
     dag.nodes.forEach(function (node) {
       var label = node.name + ": " + stateLabel(node.state) +
         (node.type !== "standard" ? " (" + node.type.replace(/_/g, " ") + " step)" : "");
@@ -552,9 +554,9 @@
       group.appendChild(svg("title", null, label));
       group.appendChild(svg("rect", { x: node.x, y: node.y, width: node.width,
         height: node.height, rx: node.type === "decision" ? "14" : "5" }));
-      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 18,
+      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 17,
         "class": "node-name", "text-anchor": "middle" }, node.name));
-      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 35,
+      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 32,
         "class": "node-state", "text-anchor": "middle" }, stateLabel(node.state)));
       group.addEventListener("click", function () { openStep(node.name); });
       group.addEventListener("keydown", function (event) {
