@@ -161,3 +161,33 @@ def test_a_script_in_a_step_result_renders_as_text(server: Server, browser: Any)
     assert browser.execute_script("return window.__pwned === undefined")
     assert browser.execute_script("return document.querySelectorAll('script').length") == 1
     assert browser.execute_script("return document.querySelectorAll('main img').length") == 0
+
+
+@pytest.mark.browser
+def test_the_task_view_updates_itself_while_the_task_runs(tmp_path: Path, browser: Any) -> None:
+
+    # Three simulated gateway timeouts: with the development retry policy
+    # charge_payment retries with backoff (0.5 s, 1 s, 2 s) before it succeeds, so
+    # the task runs for a few seconds (the test environment retries once, at once).
+    with fastapi_example(tmp_path, TASKER_ENV="development") as server:
+        _follow_a_retrying_order(server, browser)
+
+
+def _follow_a_retrying_order(server: Server, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    task_uuid = submit_order(server, simulate_gateway_failures=3)
+    browser.get(f"http://127.0.0.1:{server.port}{CONSOLE}#/tasks/{task_uuid}/charge_payment")
+    wait_for(browser, lambda d: d.find_element(By.ID, "step-name").text == "charge_payment",
+             "the step panel of charge_payment")  # fmt: skip
+    seen_states = set()
+
+    def finished(driver: Any) -> bool:
+        node = driver.find_element(By.CSS_SELECTOR, '.dag-node[data-step-name="charge_payment"]')
+        seen_states.add(node.get_attribute("data-state"))
+        return bool(driver.find_element(By.ID, "task-status").text == "complete")
+
+    wait_for(browser, finished, "the task to complete without a reload", timeout=40)
+    assert seen_states - {"complete"}, "the page showed the step before it completed"
+    assert browser.find_element(By.ID, "step-attempts").text == "4 of 4"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#step-history tbody tr")) == 4
