@@ -104,9 +104,7 @@ def build_console_request(
     if method in _SAFE_METHODS and path == "" and not cookie:
         token = new_cookie = new_csrf_token()
     unsafe = method not in _SAFE_METHODS
-    csrf_ok = unsafe and csrf_tokens_match(
-        cookie, request.headers.get(CONSOLE_CSRF_HEADER)
-    )
+    csrf_ok = unsafe and csrf_tokens_match(cookie, request.headers.get(CONSOLE_CSRF_HEADER))
     console_request = ConsoleRequest(
         method=method,
         path=path,
