@@ -78,7 +78,9 @@ def console_app(tasker_local_settings: Callable[..., Any]) -> Iterator[Callable[
 def wait_complete(client: TestClient, task_uuid: str, headers: dict[str, str]) -> dict[str, Any]:
     deadline = time.monotonic() + 30
     while True:
-        data: dict[str, Any] = client.get(f"{CONSOLE}api/tasks/{task_uuid}", headers=headers).json()
+        answer = client.get(f"{CONSOLE}api/tasks/{task_uuid}", headers=headers)
+        assert answer.status_code == 200, answer.text
+        data: dict[str, Any] = answer.json()
         if data["task"]["terminal"]:
             return data
         assert time.monotonic() < deadline, f"task {task_uuid} did not finish"

@@ -400,3 +400,27 @@ def test_task_requests_from_the_console_are_valid_task_requests() -> None:
     # The console's submit builds the same model application code sends.
     request = TaskRequest(namespace="n", name="t", version="1", context={})
     assert request.to_json_body()["name"] == "t"
+
+
+class StepReplacedClient:
+    """The host's client, except that every step vanished before its audit was read."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def get_step_audit(self, task_uuid: str, step_uuid: str) -> Any:
+        from tasker_contrib_core.errors import TaskNotFoundError
+
+        raise TaskNotFoundError("replaced meanwhile", task_uuid=task_uuid, step_uuid=step_uuid)
+
+
+def test_a_step_replaced_while_the_task_runs_does_not_fail_the_task_view(
+    host: TaskerHost, finished_order: str
+) -> None:
+    console = Console(StepReplacedClient(host.client), ConsoleSettings(enabled=True))  # type: ignore[arg-type]
+    answer = get(console, f"api/tasks/{finished_order}")
+    assert answer.status == 200
+    assert all(step["history"] == [] for step in answer.json()["steps"])

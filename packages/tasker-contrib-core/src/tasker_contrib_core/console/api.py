@@ -202,7 +202,12 @@ def task_detail(
             inputs["dependency_results"] = {
                 dep: results_by_name.get(dep) for dep in dependencies if dep in results_by_name
             }
-        audit = client.get_step_audit(task_uuid, step.step_uuid)
+        try:
+            audit = client.get_step_audit(task_uuid, step.step_uuid)
+        except TaskNotFoundError:
+            # A running task's step can be replaced between the two calls (the local
+            # runtime swaps a placeholder for the engine's step): the next poll has it.
+            audit = []
         detail = step_detail(step, audit, inputs=inputs, redactor=redactor)
         detail["template_step"] = template_step
         details.append(detail)
