@@ -83,3 +83,32 @@ def test_markup_in_a_step_result_is_shown_as_text(browser: Any, tmp_path: Path) 
         task_uuid = submit(base, order(order_id="ORD-7007", items=items))
         log_in(browser, base)
         assert_rendered_as_text(browser, f"{base}/tasker/console/", task_uuid, EVIL)
+
+
+def test_a_superuser_submits_an_order_from_the_console(browser: Any, tmp_path: Path) -> None:
+    """The submit action end to end: Django's CsrfViewMiddleware (on in the example) accepts
+    the page's X-CSRFToken header, the task runs, the console shows it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    actions = json.dumps(["submit"])
+    with django_example(tmp_path, superuser=ADMIN, TASKER_CONSOLE__ACTIONS=actions) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        log_in(browser, base)
+        form = WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "submit-form"))
+        form.find_element(By.ID, "submit-namespace").send_keys(example.NAMESPACE)
+        form.find_element(By.ID, "submit-name").send_keys(example.TEMPLATE_NAME)
+        form.find_element(By.ID, "submit-version").send_keys(example.TEMPLATE_VERSION)
+        context = form.find_element(By.ID, "submit-context")
+        context.clear()
+        context.send_keys(json.dumps(order(order_id="ORD-8008")))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+        WebDriverWait(browser, 60).until(lambda d: "#/tasks/" in d.current_url)
+        WebDriverWait(browser, 60).until(
+            lambda d: "complete" in d.find_element(By.ID, "task-status").text.lower()
+        )
+        title = browser.find_element(By.ID, "task-title").text
+        assert example.TEMPLATE_NAME in title, title
+        # The new task's context is the one typed into the form.
+        assert "ORD-8008" in browser.find_element(By.ID, "task-context").text

@@ -325,3 +325,20 @@ def test_head_methods_https_and_script_root(make_app: AppFactory) -> None:
     page = behind.get("/tasker/console/", environ_overrides={"SCRIPT_NAME": "/shop"})
     assert 'content="/shop/tasker/console/"' in page.get_data(as_text=True)
     assert "Path=/shop/tasker/console/" in page.headers["Set-Cookie"]
+
+
+def test_the_permission_hook_runs_for_the_page_and_actions_only(make_app: AppFactory) -> None:
+    calls: list[str] = []
+
+    def permissions() -> list[str]:
+        calls.append(request.path)
+        return ["submit"]
+
+    client = make_app(actions=["submit"], permissions=permissions).test_client()
+    page = client.get("/tasker/console/").get_data(as_text=True)
+    assert '<meta name="tasker-console-actions" content="submit">' in page
+    client.get("/tasker/console/api/tasks")
+    client.get("/tasker/console/static/console.js")
+    assert calls == ["/tasker/console/"]
+    _post(client, "api/tasks", page_token(page))
+    assert calls == ["/tasker/console/", "/tasker/console/api/tasks"]

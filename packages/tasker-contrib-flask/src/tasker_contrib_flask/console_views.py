@@ -103,16 +103,17 @@ def build_console_request(
     token = cookie or ""
     if method in _SAFE_METHODS and path == "" and not cookie:
         token = new_cookie = new_csrf_token()
-    csrf_ok = method not in _SAFE_METHODS and csrf_tokens_match(
-        cookie, request.headers.get(CONSOLE_CSRF_HEADER)
-    )
+    unsafe = method not in _SAFE_METHODS
+    csrf_ok = unsafe and csrf_tokens_match(cookie, request.headers.get(CONSOLE_CSRF_HEADER))
     console_request = ConsoleRequest(
         method=method,
         path=path,
         mount=mount_of(path),
         query=request.args.to_dict(),
-        body=request.get_data(cache=False) if method not in _SAFE_METHODS else b"",
-        permissions=granted_permissions(permissions),
+        body=request.get_data(cache=False) if unsafe else b"",
+        # Only the page (which shows the permitted actions) and actions need the hook:
+        # the page's polling and its assets never call it.
+        permissions=granted_permissions(permissions) if path == "" or unsafe else frozenset(),
         csrf_ok=csrf_ok,
         csrf_token=token,
         csrf_header=CONSOLE_CSRF_HEADER,
