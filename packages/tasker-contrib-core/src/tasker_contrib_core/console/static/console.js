@@ -648,6 +648,11 @@
       addValue(panel, "Error", step.error, "step-error");
     }
     panel.appendChild(el("h4", null, "Attempts"));
+    if (step.history === null) {
+      panel.appendChild(el("p", { id: "step-history", "class": "hint" },
+        "The attempt history is not loaded for tasks with this many steps."));
+      return;
+    }
     if (!step.history.length) {
       panel.appendChild(el("p", { id: "step-history", "class": "hint" },
         "No attempt recorded yet."));
