@@ -180,6 +180,9 @@ def _follow_a_retrying_order(server: Server, browser: Any) -> None:
     browser.get(f"http://127.0.0.1:{server.port}{CONSOLE}#/tasks/{task_uuid}/charge_payment")
     wait_for(browser, lambda d: d.find_element(By.ID, "step-name").text == "charge_payment",
              "the step panel of charge_payment")  # fmt: skip
+    # Keyboard focus on a node survives the redraws while the task runs.
+    node = browser.find_element(By.CSS_SELECTOR, '.dag-node[data-step-name="charge_payment"]')
+    browser.execute_script("arguments[0].focus()", node)
     seen_states = set()
 
     def finished(driver: Any) -> bool:
@@ -189,5 +192,7 @@ def _follow_a_retrying_order(server: Server, browser: Any) -> None:
 
     wait_for(browser, finished, "the task to complete without a reload", timeout=40)
     assert seen_states - {"complete"}, "the page showed the step before it completed"
+    focused = browser.execute_script("return document.activeElement.getAttribute('data-step-name')")
+    assert focused == "charge_payment"
     assert browser.find_element(By.ID, "step-attempts").text == "4 of 4"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#step-history tbody tr")) == 4

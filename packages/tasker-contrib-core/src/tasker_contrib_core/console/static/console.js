@@ -50,7 +50,8 @@
   var LIST_PAGE_SIZE = 25;
   var timer = null;
   var generation = 0;
-  var view = { route: null, task: null, stepName: null, listQuery: {} };
+  var view = { route: null, task: null, stepName: null, listQuery: {}, dagKey: null,
+    panelKey: null };
 
   // -- small DOM helpers ---------------------------------------------------------------
 
@@ -205,6 +206,8 @@
         }
       } else {
         view.task = null;
+        view.dagKey = null;
+        view.panelKey = null;
         buildTaskShell(task);
         loadTask(generation);
       }
@@ -299,6 +302,11 @@
 
   function renderList(data) {
     var body = document.getElementById("task-rows");
+    // Polling re-renders the rows: keep keyboard focus where it was.
+    var active = document.activeElement;
+    var focusedRow = active && active.closest ? active.closest("tr[data-task-uuid]") : null;
+    var focusedUuid = focusedRow ? focusedRow.getAttribute("data-task-uuid") : null;
+    var focusedPager = active && active.id && active.id.indexOf("page-") === 0 ? active.id : null;
     clear(body);
     if (!data.tasks.length) {
       var empty = el("tr");
@@ -329,8 +337,13 @@
       row.appendChild(progressCell);
       row.appendChild(el("td", { "class": "uuid" }, task.uuid));
       body.appendChild(row);
+      if (task.uuid === focusedUuid) { link.focus(); }
     });
     renderPager(data.pagination);
+    if (focusedPager) {
+      var again = document.getElementById(focusedPager);
+      if (again && !again.disabled) { again.focus(); }
+    }
   }
 
   function renderPager(pagination) {
@@ -487,7 +500,12 @@
       summary.appendChild(cancel);
     }
     document.getElementById("task-context").textContent = formatValue(task.context);
-    renderDag(data.dag);
+    // Polling redraws only what changed, so focus and scroll positions stay put.
+    var dagKey = JSON.stringify(data.dag);
+    if (dagKey !== view.dagKey) {
+      view.dagKey = dagKey;
+      renderDag(data.dag);
+    }
     renderStepPanel();
   }
 
@@ -608,12 +626,15 @@
   function renderStepPanel() {
     var panel = document.getElementById("step-panel");
     if (!panel || !view.task) { return; }
-    clear(panel);
     var name = view.stepName;
     var step = null;
     view.task.steps.forEach(function (candidate) {
       if (candidate.name === name) { step = candidate; }
     });
+    var panelKey = JSON.stringify([name, step]);
+    if (panelKey === view.panelKey && panel.firstChild) { return; }
+    view.panelKey = panelKey;
+    clear(panel);
     if (!name) {
       panel.appendChild(el("h3", { id: "step-name" }, "No step selected"));
       panel.appendChild(el("p", { "class": "hint" }, "Select a step in the graph."));
