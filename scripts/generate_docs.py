@@ -78,7 +78,7 @@ def _engine_rows(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def configuration_reference() -> str:
-    from tasker_contrib_core.config import EventBridgeOptions, TaskerSettings
+    from tasker_contrib_core.config import ConsoleSettings, EventBridgeOptions, TaskerSettings
     from tasker_contrib_core.config.env_source import ENGINE_VARIABLES
     from tasker_contrib_core.config.layers import LAYER_ORDER
 
@@ -100,7 +100,7 @@ def configuration_reference() -> str:
         "|---|---|---|---|---|",
     ]
     for name, field in TaskerSettings.model_fields.items():
-        if name in ("common", "worker", "event_bridge"):
+        if name in ("common", "worker", "event_bridge", "console"):
             continue
         env = f"`TASKER_{name.upper()}`"
         if name in engine_aliases:
@@ -120,6 +120,20 @@ def configuration_reference() -> str:
         lines.append(
             f"| `event_bridge.{name}` | {_type_name(field.annotation)} | {_default(field)} | "
             f"`TASKER_EVENT_BRIDGE__{name.upper()}` | {_cell(field.description or '')} |"
+        )
+    lines += [
+        "",
+        "### `console`",
+        "",
+        "The task browser mounted in the app (see the Console page); not engine keys.",
+        "",
+        "| setting | type | default | environment variable | description |",
+        "|---|---|---|---|---|",
+    ]
+    for name, field in ConsoleSettings.model_fields.items():
+        lines.append(
+            f"| `console.{name}` | {_type_name(field.annotation)} | {_default(field)} | "
+            f"`TASKER_CONSOLE__{name.upper()}` | {_cell(field.description or '')} |"
         )
     lines += [
         "",

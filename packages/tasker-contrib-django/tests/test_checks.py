@@ -87,3 +87,17 @@ def test_deploy_checks_warn_about_the_local_runtime_and_submit_only_without_key(
     with override_settings(TASKER={**GOOD, "runtime": "worker", "worker_enabled": False}):
         assert ids(tasker_messages(deploy=True)) == ["tasker.W002"]
         assert tasker_messages(deploy=False) == []
+
+
+def test_e006_an_enabled_console_with_an_unimportable_hook() -> None:
+    console_on = {**GOOD, "console": {"enabled": True}}
+    with override_settings(TASKER=console_on):
+        assert tasker_messages() == []
+    bad = {"TASK_VIEWS_ACCESS": "no.such.check", "CONSOLE_PERMISSIONS": "no.such.hook"}
+    with override_settings(TASKER=console_on, TASKER_DJANGO=bad):
+        messages = tasker_messages()
+    assert ids(messages) == ["tasker.E006", "tasker.E006"]
+    assert "TASK_VIEWS_ACCESS" in messages[0].msg
+    assert "CONSOLE_PERMISSIONS" in messages[1].msg
+    with override_settings(TASKER=GOOD, TASKER_DJANGO=bad):
+        assert tasker_messages() == []

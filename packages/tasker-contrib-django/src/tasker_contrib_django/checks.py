@@ -153,6 +153,42 @@ def check_tasker_templates(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return messages
 
 
+@checks.register(TAG)
+def check_tasker_console(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """E006: the console is enabled but its access check or permission hook cannot be
+    loaded (which would otherwise fail every console request)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tasker_contrib_django import conf
+    from tasker_contrib_django.access import resolve_access
+    from tasker_contrib_django.console_views import resolve_permissions
+
+    try:
+        enabled = conf.tasker_settings().console.enabled
+        options = conf.options()
+    except Exception:  # E001 reports bad settings
+        return []
+    if not enabled:
+        return []
+    errors: list[Any] = []
+    for load in (
+        lambda: resolve_access(options.task_views_access, setting="TASK_VIEWS_ACCESS"),
+        lambda: resolve_permissions(options.console_permissions),
+    ):
+        try:
+            load()
+        except ImproperlyConfigured as exc:
+            errors.append(
+                checks.Error(
+                    str(exc),
+                    hint="The Tasker console is enabled (TASKER['console']['enabled']) and "
+                    "uses this check on every request.",
+                    id="tasker.E006",
+                )
+            )
+    return errors
+
+
 @checks.register(TAG, deploy=True)
 def check_tasker_deploy(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """W002, W003 (``check --deploy``): production shapes that work but should not ship."""
@@ -186,4 +222,9 @@ def check_tasker_deploy(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return warnings
 
 
-__all__ = ["check_tasker_deploy", "check_tasker_settings", "check_tasker_templates"]
+__all__ = [
+    "check_tasker_console",
+    "check_tasker_deploy",
+    "check_tasker_settings",
+    "check_tasker_templates",
+]

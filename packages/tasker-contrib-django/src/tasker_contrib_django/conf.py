@@ -52,13 +52,16 @@ class DjangoOptions:
     staff only). ``HEALTH_ACCESS``: the same for ``health/`` and ``ready/``
     (default: everyone, as probes are anonymous). ``START_TIMEOUT``: seconds
     the WSGI wrapper and gunicorn hooks wait for a start (default: the
-    settings' ``start_timeout_seconds``).
+    settings' ``start_timeout_seconds``). ``CONSOLE_PERMISSIONS``: dotted path
+    of (or) a function ``(request) -> iterable of action names`` granting
+    console actions (default: superusers every action, everyone else none).
     """
 
     task_views: bool = False
     task_views_access: str | Callable[[Any], bool] = DEFAULT_TASK_VIEWS_ACCESS
     health_access: str | Callable[[Any], bool] | None = None
     start_timeout: float | None = None
+    console_permissions: str | Callable[[Any], Any] | None = None
 
     @classmethod
     def from_mapping(cls, raw: object) -> DjangoOptions:
@@ -66,7 +69,13 @@ class DjangoOptions:
             return cls()
         if not isinstance(raw, Mapping):
             raise TypeError(f"settings.{OPTIONS_NAME} must be a dict, got {type(raw).__name__}")
-        known = {"TASK_VIEWS", "TASK_VIEWS_ACCESS", "HEALTH_ACCESS", "START_TIMEOUT"}
+        known = {
+            "TASK_VIEWS",
+            "TASK_VIEWS_ACCESS",
+            "HEALTH_ACCESS",
+            "START_TIMEOUT",
+            "CONSOLE_PERMISSIONS",
+        }
         unknown = sorted(str(key) for key in raw if str(key).upper() not in known)
         if unknown:
             raise ValueError(
@@ -79,6 +88,7 @@ class DjangoOptions:
             task_views_access=values.get("TASK_VIEWS_ACCESS", DEFAULT_TASK_VIEWS_ACCESS),
             health_access=values.get("HEALTH_ACCESS"),
             start_timeout=values.get("START_TIMEOUT"),
+            console_permissions=values.get("CONSOLE_PERMISSIONS"),
         )
 
 

@@ -19,12 +19,13 @@ protects them all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from tasker_contrib_fastapi.console_routes import add_console_routes
 from tasker_contrib_fastapi.dependencies import TaskerStateDep
 from tasker_contrib_fastapi.probe_models import ProbeReport
 
@@ -42,10 +43,14 @@ def tasker_router(
     dependencies: Sequence[Any] | None = None,
     include_task_endpoints: bool = False,
     tags: Sequence[str] = ("tasker",),
+    console_permissions: Callable[..., Any] | None = None,
 ) -> APIRouter:
     """An ``APIRouter`` to ``app.include_router(...)``; see the module docs for routes.
 
     ``dependencies``: ``Depends(...)`` markers applied to every route (auth).
+    ``console_permissions``: a dependency returning the console actions a
+    request may use (see ``docs/console.md``); the console itself is always
+    routed under ``{prefix}/console/`` and answers 404 until enabled.
     """
     router = APIRouter(
         prefix=prefix,
@@ -75,6 +80,7 @@ def tasker_router(
 
     if include_task_endpoints:
         _add_task_endpoints(router)
+    add_console_routes(router, console_permissions=console_permissions)
     return router
 
 

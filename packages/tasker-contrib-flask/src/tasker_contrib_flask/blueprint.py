@@ -11,6 +11,10 @@ the same in every framework package; this module maps them to Flask:
   ``TaskRequest`` JSON body) creates a task, ``GET {url_prefix}/tasks/<uuid>``
   returns it with its workflow steps.
 
+* ``{url_prefix}/console/``: the Tasker console (``console_views``), always
+  routed, 404 until ``console.enabled``; ``console_permissions()`` returns
+  the actions (``"cancel"``, ``"submit"``) the current request may take.
+
 ``auth`` is called before every route of the blueprint (a ``before_request``
 of the blueprint): return ``None`` to let the request through, or a
 response (``abort(401)`` works too). ``decorators`` wrap each view (e.g.
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, jsonify, request
 from tasker_contrib_core.integration import client_error_status
 
+from tasker_contrib_flask.console_views import ConsolePermissions, console_view, register_console
 from tasker_contrib_flask.extension import host_of
 
 if TYPE_CHECKING:
@@ -40,6 +45,7 @@ def tasker_blueprint(
     auth: Callable[[], Any] | None = None,
     decorators: Sequence[Callable[[View], View]] = (),
     include_task_routes: bool = False,
+    console_permissions: ConsolePermissions | None = None,
     name: str = "tasker",
 ) -> Blueprint:
     """A ``Blueprint`` to ``app.register_blueprint(...)``; see the module docs for routes."""
@@ -47,17 +53,21 @@ def tasker_blueprint(
     if auth is not None:
         blueprint.before_request(auth)
 
-    def route(rule: str, view: View, methods: Sequence[str] = ("GET",)) -> None:
+    def wrap(view: View) -> View:
         wrapped = view
         for decorator in reversed(decorators):
             wrapped = decorator(wrapped)
-        blueprint.add_url_rule(rule, view.__name__, wrapped, methods=list(methods))
+        return wrapped
+
+    def route(rule: str, view: View, methods: Sequence[str] = ("GET",)) -> None:
+        blueprint.add_url_rule(rule, view.__name__, wrap(view), methods=list(methods))
 
     route("/health", tasker_health)
     route("/ready", tasker_ready)
     if include_task_routes:
         route("/tasks", tasker_create_task, methods=("POST",))
         route("/tasks/<task_uuid>", tasker_get_task)
+    register_console(blueprint, wrap(console_view(console_permissions)))
     return blueprint
 
 

@@ -28,6 +28,11 @@ Fixtures:
     A fresh, empty database in that cluster for one test, dropped afterwards.
     Its URL is password-authenticated TCP on 127.0.0.1, the form the engine
     accepts.
+``browser`` (function)
+    A headless Chromium WebDriver (Debian's ``chromium`` under ``/usr/bin/chromedriver``,
+    see :mod:`~tasker_contrib_testsupport.browser`), started once per session and
+    handed to each test with fresh page state. Skips when chromium, chromedriver or
+    selenium is missing, fails instead under ``CI``. Mark such tests ``browser``.
 ``example_settings`` (function)
     Local-runtime settings serving the shared example workflow, built with the
     ``tasker_local_settings`` fixture of the framework package under test
@@ -44,11 +49,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+    from tasker_contrib_testsupport.browser import HeadlessChromium
     from tasker_contrib_testsupport.postgres import PostgresCluster
     from tasker_contrib_testsupport.realstack import RealStack
     from tasker_contrib_testsupport.redis_server import RedisServer
 
 __all__ = [
+    "browser",
+    "browser_session",
     "ci_is_set",
     "example_settings",
     "postgres_cluster",
@@ -159,6 +169,37 @@ def redis_server() -> Iterator[RedisServer]:
         pytest.skip(f"redis-server not available: {exc}")
     with RedisServer(binary) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser_session() -> Iterator[HeadlessChromium]:
+    """One headless Chromium for the whole test session (started on first use)."""
+    from tasker_contrib_testsupport.browser import (
+        BrowserNotFoundError,
+        HeadlessChromium,
+        find_browser_binaries,
+    )
+
+    try:
+        binaries = find_browser_binaries()
+    except BrowserNotFoundError as exc:
+        if ci_is_set():
+            pytest.fail(f"CI is set, so browser tests may not be skipped: {exc}", pytrace=False)
+        pytest.skip(f"headless chromium not available: {exc}")
+    chromium = HeadlessChromium(binaries)
+    with chromium:
+        yield chromium
+
+
+@pytest.fixture
+def browser(browser_session: HeadlessChromium) -> WebDriver:
+    """The session's WebDriver with no cookies, storage or page left by another test."""
+    from tasker_contrib_testsupport.browser import reset_page_state
+
+    driver = browser_session.driver
+    assert driver is not None
+    reset_page_state(driver)
+    return driver
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Importing this package is cheap and never imports the engine.
 
 from __future__ import annotations
 
+from tasker_contrib_core.config.console import ConsoleSettings
 from tasker_contrib_core.config.effective import (
     ConfigReport,
     EffectiveConfig,
@@ -33,6 +34,7 @@ __all__ = [
     "BackoffConfig",
     "CommonConfig",
     "ConfigReport",
+    "ConsoleSettings",
     "DatabaseConfig",
     "EffectiveConfig",
     "EventBridgeOptions",

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from tasker_contrib_core.config.console import ConsoleSettings
 from tasker_contrib_core.config.effective import (
     ConfigReport,
     EffectiveConfig,
@@ -148,6 +149,7 @@ class TaskerSettings(BaseSettings):
         "`strict` in test and development, `report` in production.",
     )
     event_bridge: EventBridgeOptions = Field(default_factory=EventBridgeOptions)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     orchestration_url: str | None = Field(
         None, description="Orchestration REST API for processes that only submit tasks."
     )

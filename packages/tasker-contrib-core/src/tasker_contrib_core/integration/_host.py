@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from tasker_contrib_core.client.protocol import AsyncTaskClient, TaskClient
     from tasker_contrib_core.config import TaskerSettings
+    from tasker_contrib_core.console import ConsoleEvents
     from tasker_contrib_core.events import EventDispatcher, Sink
     from tasker_contrib_core.integration._health import HealthReport, RuntimeHealth
     from tasker_contrib_core.integration._loop_sinks import LoopBoundSink
@@ -93,6 +94,7 @@ class TaskerHost:
         self._loop_sinks: list[LoopBoundSink] = []
         self._client: TaskClient | None = None
         self._async_client: AsyncTaskClient | None = None
+        self._console_events: ConsoleEvents | None = None
         self._owner = ProcessOwner()
         self._lock = threading.RLock()
         reset_in_forked_children(self, _new_lock)
@@ -131,6 +133,11 @@ class TaskerHost:
     def dispatcher(self) -> EventDispatcher | None:
         """The event dispatcher while started (the framework's sinks attached), else None."""
         return self._dispatcher
+
+    @property
+    def console_events(self) -> ConsoleEvents | None:
+        """Recent events for the console (attached at start when ``console.enabled``)."""
+        return self._console_events
 
     @property
     def health(self) -> RuntimeHealth:
@@ -475,6 +482,13 @@ class TaskerHost:
 
         chosen: list[Sink] = [StructlogSink(include_payload=False)] if self.log_events else []
         chosen.extend(self.sinks)
+        console = self.settings.console
+        if console.enabled:
+            from tasker_contrib_core.console import ConsoleEvents
+
+            if self._console_events is None:
+                self._console_events = ConsoleEvents(console.event_buffer_size)
+            chosen.append(self._console_events)
         return EventDispatcher.from_settings(self.settings, chosen)
 
     def _close_sync_client(self) -> None:

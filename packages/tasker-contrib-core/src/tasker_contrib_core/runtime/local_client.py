@@ -32,7 +32,7 @@ from tasker_contrib_core.errors import (
 from tasker_contrib_core.runtime.local_responses import (
     audit_entries,
     step_response,
-    task_list_response,
+    task_page_response,
     task_response,
 )
 
@@ -95,8 +95,10 @@ class LocalTaskClient:
     ) -> TaskListResponse:
         """Newest first, like the server; ``limit`` is bounded the same way (1-100)."""
         endpoints.list_window(limit, offset)
-        tasks = self.runtime.store.snapshots(namespace=namespace, status=status)
-        return task_list_response(tasks, limit=limit, offset=offset)
+        tasks, total = self.runtime.store.window(
+            limit=limit, offset=offset, namespace=namespace, status=status
+        )
+        return task_page_response(tasks, total_count=total, limit=limit, offset=offset)
 
     def cancel_task(self, task_uuid: str) -> TaskResponse:
         """Cancel a task that has not finished (a running step still runs to its end)."""

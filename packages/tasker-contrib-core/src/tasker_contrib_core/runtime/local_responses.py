@@ -203,4 +203,20 @@ def task_list_response(tasks: list[TaskRecord], *, limit: int, offset: int) -> T
     )
 
 
-__all__ = ["audit_entries", "step_response", "task_list_response", "task_response"]
+def task_page_response(
+    window: list[TaskRecord], *, total_count: int, limit: int, offset: int
+) -> TaskListResponse:
+    """A page already cut by the store (``window``) out of ``total_count`` matching tasks."""
+    return TaskListResponse(
+        tasks=[task_response(task) for task in window],
+        pagination=PaginationInfo.for_window(limit=limit, offset=offset, total_count=total_count),
+    )
+
+
+__all__ = [
+    "audit_entries",
+    "step_response",
+    "task_list_response",
+    "task_page_response",
+    "task_response",
+]
