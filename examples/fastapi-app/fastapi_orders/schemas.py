@@ -31,6 +31,9 @@ class OrderIn(BaseModel):
     currency: Literal["USD", "EUR", "GBP"] = "USD"
     shipping_speed: Literal["express", "standard"] | None = None
     notify: list[str] = Field(default_factory=list)
+    # Demo only, as in the input_schema: make the simulated systems misbehave.
+    simulate_gateway_failures: int | None = Field(None, ge=0, le=5)
+    out_of_stock_skus: list[str] | None = None
 
 
 class OrderAccepted(BaseModel):

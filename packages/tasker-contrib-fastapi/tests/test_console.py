@@ -207,3 +207,19 @@ def test_a_script_in_a_step_result_is_data_not_markup(
     assert "<script" not in answer.text.lower()
     validate = next(step for step in data["steps"] if step["name"] == "validate_order")
     assert validate["result"]["skus"] == [evil]
+
+
+def test_the_mount_follows_the_router_prefix_and_head_has_no_body(
+    console_app: Callable[..., TestClient],
+) -> None:
+    client = console_app(prefix="/ops/tasker")
+    page = client.get("/ops/tasker/console/")
+    assert page.status_code == 200
+    assert 'name="tasker-console-mount" content="/ops/tasker/console/"' in page.text
+    assert 'src="/ops/tasker/console/static/console.js"' in page.text
+    assert "Path=/ops/tasker/console/" in page.headers["set-cookie"]
+    assert client.get("/ops/tasker/console/api/tasks").json()["tasks"] == []
+    head = client.head("/ops/tasker/console/static/console.js")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert client.get("/tasker/console/").status_code == 404

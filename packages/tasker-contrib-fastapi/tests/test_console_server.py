@@ -84,9 +84,13 @@ def test_the_example_apps_console_follows_an_order_under_uvicorn(server: Server)
 
 
 def wait_for(driver: Any, condition: Any, what: str, timeout: float = 20.0) -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition, message=f"waiting for {what}")
+    # The page re-renders while it polls: an element found a moment ago may be gone.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=ignored)
+    return wait.until(condition, message=f"waiting for {what}")
 
 
 @pytest.mark.browser
@@ -122,6 +126,7 @@ def test_chromium_sees_the_order_complete_opens_it_and_a_step(server: Server, br
     )
     assert standard.get_attribute("aria-label") == "standard_shipping: not taken"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#dag .dag-group")) == 1
+    browser.execute_script("document.getElementById('dag-title').scrollIntoView()")
     save_screenshot(browser, "fastapi-task")
 
     # Keyboard: the node takes focus, Enter opens the step panel.
@@ -156,3 +161,38 @@ def test_a_script_in_a_step_result_renders_as_text(server: Server, browser: Any)
     assert browser.execute_script("return window.__pwned === undefined")
     assert browser.execute_script("return document.querySelectorAll('script').length") == 1
     assert browser.execute_script("return document.querySelectorAll('main img').length") == 0
+
+
+@pytest.mark.browser
+def test_the_task_view_updates_itself_while_the_task_runs(tmp_path: Path, browser: Any) -> None:
+
+    # Three simulated gateway timeouts: with the development retry policy
+    # charge_payment retries with backoff (0.5 s, 1 s, 2 s) before it succeeds, so
+    # the task runs for a few seconds (the test environment retries once, at once).
+    with fastapi_example(tmp_path, TASKER_ENV="development") as server:
+        _follow_a_retrying_order(server, browser)
+
+
+def _follow_a_retrying_order(server: Server, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    task_uuid = submit_order(server, simulate_gateway_failures=3)
+    browser.get(f"http://127.0.0.1:{server.port}{CONSOLE}#/tasks/{task_uuid}/charge_payment")
+    wait_for(browser, lambda d: d.find_element(By.ID, "step-name").text == "charge_payment",
+             "the step panel of charge_payment")  # fmt: skip
+    # Keyboard focus on a node survives the redraws while the task runs.
+    node = browser.find_element(By.CSS_SELECTOR, '.dag-node[data-step-name="charge_payment"]')
+    browser.execute_script("arguments[0].focus()", node)
+    seen_states = set()
+
+    def finished(driver: Any) -> bool:
+        node = driver.find_element(By.CSS_SELECTOR, '.dag-node[data-step-name="charge_payment"]')
+        seen_states.add(node.get_attribute("data-state"))
+        return bool(driver.find_element(By.ID, "task-status").text == "complete")
+
+    wait_for(browser, finished, "the task to complete without a reload", timeout=40)
+    assert seen_states - {"complete"}, "the page showed the step before it completed"
+    focused = browser.execute_script("return document.activeElement.getAttribute('data-step-name')")
+    assert focused == "charge_payment"
+    assert browser.find_element(By.ID, "step-attempts").text == "4 of 4"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#step-history tbody tr")) == 4

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+import tasker_contrib_example as example
 from tasker_contrib_core.client import TaskRequest
 from tasker_contrib_core.config import ConsoleSettings
 from tasker_contrib_core.console import (
@@ -17,8 +18,10 @@ from tasker_contrib_core.console import (
 )
 from tasker_contrib_core.errors import OrchestrationUnavailableError
 from tasker_contrib_core.integration import TaskerHost
+from tasker_contrib_core.runtime import LocalRuntime
+from tasker_contrib_core.templates import load_template
 
-from .conftest import MOUNT, get, order, submit, wait_terminal
+from .conftest import MOUNT, example_settings, get, order, submit, wait_terminal
 
 
 def error_code(response: Any) -> str:
@@ -42,8 +45,6 @@ def test_a_disabled_console_answers_404_everywhere_and_touches_no_client() -> No
 
 
 def test_for_host_follows_the_settings_switch() -> None:
-    from .conftest import example_settings
-
     host = TaskerHost(example_settings(enabled=False), framework="test", log_events=False)
     answer = Console.for_host(host).handle(ConsoleRequest("GET", "api/tasks", MOUNT))
     assert answer.status == 404
@@ -247,8 +248,6 @@ def test_event_query_errors_are_400(console: Console) -> None:
 
 
 def test_the_host_collects_events_only_when_the_console_is_enabled() -> None:
-    from .conftest import example_settings
-
     host = TaskerHost(example_settings(enabled=False), framework="test", log_events=False)
     host.start()
     try:
@@ -424,3 +423,40 @@ def test_a_step_replaced_while_the_task_runs_does_not_fail_the_task_view(
     answer = get(console, f"api/tasks/{finished_order}")
     assert answer.status == 200
     assert all(step["history"] == [] for step in answer.json()["steps"])
+
+
+class CountingAudits(StepReplacedClient):
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self.audits = 0
+
+    def get_step_audit(self, task_uuid: str, step_uuid: str) -> Any:
+        self.audits += 1
+        return self.client.get_step_audit(task_uuid, step_uuid)
+
+
+def test_the_attempt_history_is_read_for_a_bounded_number_of_steps(
+    host: TaskerHost, finished_order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasker_contrib_core.console import api
+
+    monkeypatch.setattr(api, "MAX_AUDITED_STEPS", 3)
+    client = CountingAudits(host.client)
+    console = Console(client, ConsoleSettings(enabled=True))  # type: ignore[arg-type]
+    steps = get(console, f"api/tasks/{finished_order}").json()["steps"]
+    assert client.audits == 3
+    assert [step["history"] is None for step in steps].count(True) == len(steps) - 3
+    assert all(step["attempts"] >= 1 for step in steps)
+
+
+def test_steps_never_attempted_cost_no_audit_call() -> None:
+    local = LocalRuntime(example_settings())  # never started: the store is read directly
+    template = load_template(example.TEMPLATES_DIR / "order_processing.yaml")
+    request = TaskRequest(namespace="ecommerce", name="order_processing", version="1.0.0")
+    record = local.store.create(request, template)
+    client = CountingAudits(local.client)
+    console = Console(client, ConsoleSettings(enabled=True))  # type: ignore[arg-type]
+    steps = get(console, f"api/tasks/{record.task_uuid}").json()["steps"]
+    assert client.audits == 0
+    assert {step["state"] for step in steps} == {"pending"}
+    assert all(step["history"] == [] for step in steps)

@@ -17,7 +17,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tasker_contrib_core.client.models import TaskListResponse, TaskRequest, TaskResponse
+from tasker_contrib_core.client.models import (
+    StepAuditEntry,
+    TaskListResponse,
+    TaskRequest,
+    TaskResponse,
+)
 from tasker_contrib_core.client.protocol import TaskClient
 from tasker_contrib_core.console.dag import StepView, build_dag
 from tasker_contrib_core.console.events import ConsoleEvents
@@ -45,6 +50,9 @@ MAX_OFFSET = 1_000_000
 #: Tasks scanned at most for a ``name`` filter (the client filters by namespace/status only).
 MAX_NAME_SCAN = 5_000
 MAX_EVENTS = 500
+#: Steps whose attempt history one task view reads (one client call each: over the
+#: orchestration API that is one HTTP request per step, on every poll).
+MAX_AUDITED_STEPS = 50
 MAX_BODY_BYTES = 1_000_000
 _TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 _TASK_STATES = frozenset(state.value for state in TaskState)
@@ -190,6 +198,7 @@ def task_detail(
     )
     results_by_name = {step.name: step.results for step in steps}
     details = []
+    audited = 0
     for step in steps:
         template_step = step.name
         if template is not None and step.name not in edges_in:
@@ -202,12 +211,17 @@ def task_detail(
             inputs["dependency_results"] = {
                 dep: results_by_name.get(dep) for dep in dependencies if dep in results_by_name
             }
-        try:
-            audit = client.get_step_audit(task_uuid, step.step_uuid)
-        except TaskNotFoundError:
-            # A running task's step can be replaced between the two calls (the local
-            # runtime swaps a placeholder for the engine's step): the next poll has it.
-            audit = []
+        audit: list[StepAuditEntry] | None = []
+        if step.attempts and audited >= MAX_AUDITED_STEPS:
+            audit = None  # shown as "not loaded": the task has too many steps
+        elif step.attempts:  # a step never attempted has no history to read
+            audited += 1
+            try:
+                audit = client.get_step_audit(task_uuid, step.step_uuid)
+            except TaskNotFoundError:
+                # A running task's step can be replaced between the two calls (the local
+                # runtime swaps a placeholder for the engine's step): the next poll has it.
+                audit = []
         detail = step_detail(step, audit, inputs=inputs, redactor=redactor)
         detail["template_step"] = template_step
         details.append(detail)
@@ -311,6 +325,7 @@ def submit_task(client: TaskClient, body: bytes) -> ConsoleResponse:
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
+    "MAX_AUDITED_STEPS",
     "MAX_NAME_SCAN",
     "MAX_PAGE_SIZE",
     "BadRequest",

@@ -17,12 +17,12 @@ from typing import Any
 
 from tasker_contrib_core.console.dag import Dag
 
-NODE_HEIGHT = 44.0
+NODE_HEIGHT = 40.0
 MIN_NODE_WIDTH = 128.0
 CHAR_WIDTH = 7.6
 NODE_PADDING = 40.0
 X_SPACE = 28.0
-Y_SPACE = 56.0
+Y_SPACE = 36.0
 MARGIN = 24.0
 GROUP_PADDING = 10.0
 COMPONENT_GAP = 48.0

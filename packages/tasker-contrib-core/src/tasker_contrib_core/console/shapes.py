@@ -80,14 +80,17 @@ def _attempt(entry: StepAuditEntry, redactor: ValueRedactor) -> dict[str, Any]:
 
 def step_detail(
     step: StepResponse,
-    audit: Sequence[StepAuditEntry],
+    audit: Sequence[StepAuditEntry] | None,
     *,
     inputs: Mapping[str, Any],
     redactor: ValueRedactor,
 ) -> dict[str, Any]:
-    """A step for the step panel: state, attempts, timings, inputs, result, error."""
+    """A step for the step panel: state, attempts, timings, inputs, result, error.
+
+    ``audit`` None means the history was not read (too many steps in the task).
+    """
     result, error = _split_results(step)
-    durations = [entry.execution_time_ms for entry in audit if entry.execution_time_ms is not None]
+    durations = [e.execution_time_ms for e in audit or () if e.execution_time_ms is not None]
     return {
         "uuid": step.step_uuid,
         "name": step.name,
@@ -105,7 +108,8 @@ def step_detail(
         "inputs": {key: redactor.shown(value) for key, value in inputs.items()},
         "result": redactor.shown(result),
         "error": redactor.shown(error),
-        "history": [_attempt(entry, redactor) for entry in audit],
+        # None: not read (see MAX_AUDITED_STEPS); [] : no attempt recorded.
+        "history": None if audit is None else [_attempt(entry, redactor) for entry in audit],
     }
 
 

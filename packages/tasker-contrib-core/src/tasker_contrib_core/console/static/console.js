@@ -50,7 +50,8 @@
   var LIST_PAGE_SIZE = 25;
   var timer = null;
   var generation = 0;
-  var view = { route: null, task: null, stepName: null, listQuery: {} };
+  var view = { route: null, task: null, stepName: null, listQuery: {}, dagKey: null,
+    panelKey: null };
 
   // -- small DOM helpers ---------------------------------------------------------------
 
@@ -205,6 +206,8 @@
         }
       } else {
         view.task = null;
+        view.dagKey = null;
+        view.panelKey = null;
         buildTaskShell(task);
         loadTask(generation);
       }
@@ -299,6 +302,11 @@
 
   function renderList(data) {
     var body = document.getElementById("task-rows");
+    // Polling re-renders the rows: keep keyboard focus where it was.
+    var active = document.activeElement;
+    var focusedRow = active && active.closest ? active.closest("tr[data-task-uuid]") : null;
+    var focusedUuid = focusedRow ? focusedRow.getAttribute("data-task-uuid") : null;
+    var focusedPager = active && active.id && active.id.indexOf("page-") === 0 ? active.id : null;
     clear(body);
     if (!data.tasks.length) {
       var empty = el("tr");
@@ -329,8 +337,13 @@
       row.appendChild(progressCell);
       row.appendChild(el("td", { "class": "uuid" }, task.uuid));
       body.appendChild(row);
+      if (task.uuid === focusedUuid) { link.focus(); }
     });
     renderPager(data.pagination);
+    if (focusedPager) {
+      var again = document.getElementById(focusedPager);
+      if (again && !again.disabled) { again.focus(); }
+    }
   }
 
   function renderPager(pagination) {
@@ -487,7 +500,12 @@
       summary.appendChild(cancel);
     }
     document.getElementById("task-context").textContent = formatValue(task.context);
-    renderDag(data.dag);
+    // Polling redraws only what changed, so focus and scroll positions stay put.
+    var dagKey = JSON.stringify(data.dag);
+    if (dagKey !== view.dagKey) {
+      view.dagKey = dagKey;
+      renderDag(data.dag);
+    }
     renderStepPanel();
   }
 
@@ -520,13 +538,14 @@
     marker.appendChild(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", "class": "arrow-head" }));
     defs.appendChild(marker);
     drawing.appendChild(defs);
+    var labels = [];
     dag.groups.forEach(function (group) {
       var box = svg("g", { "class": "dag-group", "data-group": group.name });
       box.appendChild(svg("rect", { x: group.x, y: group.y, width: group.width,
         height: group.height, rx: "8" }));
-      box.appendChild(svg("text", { x: group.x + 8, y: group.y + 15, "class": "group-label" },
-        group.name + " — " + group.count + " batch worker" + (group.count === 1 ? "" : "s")));
       drawing.appendChild(box);
+      labels.push(svg("text", { x: group.x + 8, y: group.y + 15, "class": "group-label" },
+        group.name + " — " + group.count + " batch worker" + (group.count === 1 ? "" : "s")));
     });
     var states = {};
     dag.nodes.forEach(function (node) { states[node.name] = node.state; });
@@ -539,6 +558,7 @@
         "class": "dag-edge" + (muted ? " muted" : ""), "marker-end": "url(#arrow)",
         "data-source": edge.source, "data-target": edge.target }));
     });
+    labels.forEach(function (label) { drawing.appendChild(label); });
     dag.nodes.forEach(function (node) {
       var label = node.name + ": " + stateLabel(node.state) +
         (node.type !== "standard" ? " (" + node.type.replace(/_/g, " ") + " step)" : "");
@@ -552,9 +572,9 @@
       group.appendChild(svg("title", null, label));
       group.appendChild(svg("rect", { x: node.x, y: node.y, width: node.width,
         height: node.height, rx: node.type === "decision" ? "14" : "5" }));
-      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 18,
+      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 17,
         "class": "node-name", "text-anchor": "middle" }, node.name));
-      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 35,
+      group.appendChild(svg("text", { x: node.x + node.width / 2, y: node.y + 32,
         "class": "node-state", "text-anchor": "middle" }, stateLabel(node.state)));
       group.addEventListener("click", function () { openStep(node.name); });
       group.addEventListener("keydown", function (event) {
@@ -606,12 +626,15 @@
   function renderStepPanel() {
     var panel = document.getElementById("step-panel");
     if (!panel || !view.task) { return; }
-    clear(panel);
     var name = view.stepName;
     var step = null;
     view.task.steps.forEach(function (candidate) {
       if (candidate.name === name) { step = candidate; }
     });
+    var panelKey = JSON.stringify([name, step]);
+    if (panelKey === view.panelKey && panel.firstChild) { return; }
+    view.panelKey = panelKey;
+    clear(panel);
     if (!name) {
       panel.appendChild(el("h3", { id: "step-name" }, "No step selected"));
       panel.appendChild(el("p", { "class": "hint" }, "Select a step in the graph."));
@@ -646,6 +669,11 @@
       addValue(panel, "Error", step.error, "step-error");
     }
     panel.appendChild(el("h4", null, "Attempts"));
+    if (step.history === null) {
+      panel.appendChild(el("p", { id: "step-history", "class": "hint" },
+        "The attempt history is not loaded for tasks with this many steps."));
+      return;
+    }
     if (!step.history.length) {
       panel.appendChild(el("p", { id: "step-history", "class": "hint" },
         "No attempt recorded yet."));
