@@ -54,6 +54,19 @@ steps:
     handler: {{callable: noop}}
 """
 
+#: The template's handler, so the worker's start-up template validation passes and
+#: the start reaches the database checks this module is about.
+HANDLERS = """
+from tasker_core import StepHandler
+
+
+class Noop(StepHandler):
+    handler_name = "noop"
+
+    def call(self, context):
+        return self.success({"ok": True})
+"""
+
 #: Starts a WorkerRuntime in this interpreter while a ticker thread records the
 #: longest gap between its 10 ms ticks (a thread frozen by the GIL ticks late).
 IN_PROCESS = """
@@ -204,6 +217,7 @@ def worker_project(project: Any, crowded: CrowdedServer) -> Any:
     bootstrap creates its queues, as a first start does)."""
     namespace = f"slots_{os.urandom(4).hex()}"
     project.write("config/tasks/one.yaml", TEMPLATE.format(namespace=namespace))
+    project.write("slot_handlers/__init__.py", HANDLERS)
     return project
 
 
@@ -212,6 +226,8 @@ def _worker_cli(project: Any, url: str) -> Any:
         "worker",
         "--runtime",
         "worker",
+        "--handlers",
+        "slot_handlers",
         env={
             "DATABASE_URL": url,
             "TASKER_ENV": "test",
