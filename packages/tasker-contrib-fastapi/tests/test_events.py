@@ -19,6 +19,13 @@ from tasker_contrib_fastapi import AsyncCallbackSink, TaskerStateDep, tasker_lif
 pytestmark = pytest.mark.anyio
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """asyncio only: AsyncCallbackSink binds an asyncio loop (docs/fastapi.md), and
+    anyio's plugin would otherwise also run these on trio when trio is installed."""
+    return "asyncio"
+
+
 async def test_callbacks_run_on_the_loop_thread_when_published_from_engine_threads(
     fake: ModuleType,
 ) -> None:
