@@ -20,10 +20,13 @@ web processes, ``celery beat`` and ``celery inspect`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tasker_contrib_core.integration import lazy_exports
 
 if TYPE_CHECKING:
+    __version__: str
+
     from tasker_contrib_celery.beat import SUBMIT_TASK_NAME, submit_tasker_task, tasker_schedule
     from tasker_contrib_celery.bootstep import TaskerBootstep
     from tasker_contrib_celery.event_tasks import CeleryTaskSink, tasker_event_task
@@ -60,24 +63,9 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("tasker-contrib-celery")
-        except PackageNotFoundError:  # pragma: no cover - source tree without install
-            return "0.0.0"
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_exports(
+    __name__, _HOMES, globals(), distribution="tasker-contrib-celery"
+)
 
 
 __all__ = [

@@ -7,8 +7,9 @@ a runtime starts or a testing helper needs it.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
+from tasker_contrib_core._internal.lazy_exports import lazy_exports
 from tasker_contrib_core.errors import (
     ConfigError,
     ConfigErrors,
@@ -37,10 +38,11 @@ from tasker_contrib_core.errors import (
     UnsafePathError,
 )
 
-try:
-    __version__ = version("tasker-contrib-core")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    __version__: str
+
+# ``__version__`` is read on first access: importlib.metadata would triple this import.
+__getattr__, __dir__ = lazy_exports(__name__, {}, globals(), distribution="tasker-contrib-core")
 
 __all__ = [
     "ConfigError",

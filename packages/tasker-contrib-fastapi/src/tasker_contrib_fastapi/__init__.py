@@ -17,10 +17,13 @@ module (imported by gunicorn masters and reloader parents too) stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tasker_contrib_core.integration import lazy_exports
 
 if TYPE_CHECKING:
+    __version__: str
+
     from tasker_contrib_core.integration import AsyncCallbackSink
 
     from tasker_contrib_fastapi.compose import compose_lifespans
@@ -53,25 +56,9 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("tasker-contrib-fastapi")
-        except PackageNotFoundError:  # pragma: no cover - source tree without install
-            return "0.0.0"
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = home if "." in home else f"{__name__}.{home}"
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_exports(
+    __name__, _HOMES, globals(), distribution="tasker-contrib-fastapi"
+)
 
 
 __all__ = [

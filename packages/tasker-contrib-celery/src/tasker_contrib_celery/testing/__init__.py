@@ -10,8 +10,10 @@ together with :func:`started_tasker` and the fixtures of
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
+
+from tasker_contrib_core import testing as _core_testing
+from tasker_contrib_core.integration import lazy_exports
 
 from tasker_contrib_celery.testing.helpers import started_tasker
 from tasker_contrib_celery.testing.pytest_plugin import (
@@ -20,14 +22,18 @@ from tasker_contrib_celery.testing.pytest_plugin import (
     tasker_celery_settings,
 )
 
+if TYPE_CHECKING:
+    from tasker_contrib_core.testing import *  # noqa: F403 - core's toolkit, loaded on first access
 
-def __getattr__(name: str) -> Any:
-    core = importlib.import_module("tasker_contrib_core.testing")
-    if name in getattr(core, "__all__", ()):
-        value = getattr(core, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: Core's toolkit under this package's name, each loaded on first access.
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(_core_testing.__all__, _core_testing.__name__), globals()
+)
 
-
-__all__ = ["started_tasker", "tasker_celery", "tasker_celery_client", "tasker_celery_settings"]
+__all__ = [
+    "started_tasker",
+    "tasker_celery",
+    "tasker_celery_client",
+    "tasker_celery_settings",
+]
+__all__ += _core_testing.__all__

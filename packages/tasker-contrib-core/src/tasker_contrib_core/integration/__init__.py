@@ -28,53 +28,97 @@ test fails when one reaches deeper. See ``docs/integrating.md``.
 * :func:`on_step_thread`: callbacks on the handler's thread around each step
   (Django closes its database connections there);
 * :class:`WorkerHostFactory`: a framework's own host for core's ``worker``
-  command (its sinks and step callbacks in ``manage.py tasker_worker``).
+  command (its sinks and step callbacks in ``manage.py tasker_worker``);
+* :func:`lazy_exports`: a package's PEP 562 ``__getattr__``/``__dir__`` that
+  loads each public name (and ``__version__``) on first access.
 
-Importing this module imports neither ``tasker_core`` nor core's config,
-events, engine or client models: an app module importing it stays cheap in
+Importing this module imports nothing but the standard library's
+``importlib`` and core's error classes: each name loads its module on first
+access, so an app module importing a framework package stays cheap in
 gunicorn masters and reloader parents.
 """
 
 from __future__ import annotations
 
-from tasker_contrib_core._internal.bounded_call import (
-    BoundedOutcome,
-    call_bounded,
-    call_bounded_async,
-)
-from tasker_contrib_core.integration._health import (
-    DEFAULT_PROBE_TIMEOUT,
-    HealthCheck,
-    HealthReport,
-    RuntimeHealth,
-)
-from tasker_contrib_core.integration._host import HostMode, TaskerHost
-from tasker_contrib_core.integration._http_status import client_error_status
-from tasker_contrib_core.integration._loop_sinks import (
-    AsyncCallbackSink,
-    EventCallback,
-    LoopBoundSink,
-)
-from tasker_contrib_core.integration._receivers import (
-    SIGNAL_PREFIX,
-    Receiver,
-    ReceiverList,
-    ReceiverOutcome,
-    call_receivers,
-    receiver_name,
-    signal_name,
-)
-from tasker_contrib_core.integration._serving import ProcessRole, process_role
-from tasker_contrib_core.integration._settings import SettingsInput, resolve_settings
-from tasker_contrib_core.integration._step_callbacks import StepCallback, on_step_thread
-from tasker_contrib_core.integration._worker_hosts import WORKER_HOST_KEY, WorkerHostFactory
-from tasker_contrib_core.runtime.fork_guard import START_AFTER_FORK_HINT
-from tasker_contrib_core.runtime.lifecycle_log import (
-    LIFECYCLE_LOG_ENV,
-    LIFECYCLE_LOGGER,
-    read_lifecycle_log,
-    record_lifecycle,
-)
+from typing import TYPE_CHECKING
+
+from tasker_contrib_core._internal.lazy_exports import lazy_exports
+
+if TYPE_CHECKING:
+    from tasker_contrib_core._internal.bounded_call import (
+        BoundedOutcome,
+        call_bounded,
+        call_bounded_async,
+    )
+    from tasker_contrib_core.integration._health import (
+        DEFAULT_PROBE_TIMEOUT,
+        HealthCheck,
+        HealthReport,
+        RuntimeHealth,
+    )
+    from tasker_contrib_core.integration._host import HostMode, TaskerHost
+    from tasker_contrib_core.integration._http_status import client_error_status
+    from tasker_contrib_core.integration._loop_sinks import (
+        AsyncCallbackSink,
+        EventCallback,
+        LoopBoundSink,
+    )
+    from tasker_contrib_core.integration._receivers import (
+        SIGNAL_PREFIX,
+        Receiver,
+        ReceiverList,
+        ReceiverOutcome,
+        call_receivers,
+        receiver_name,
+        signal_name,
+    )
+    from tasker_contrib_core.integration._serving import ProcessRole, process_role
+    from tasker_contrib_core.integration._settings import SettingsInput, resolve_settings
+    from tasker_contrib_core.integration._step_callbacks import StepCallback, on_step_thread
+    from tasker_contrib_core.integration._worker_hosts import WORKER_HOST_KEY, WorkerHostFactory
+    from tasker_contrib_core.runtime.fork_guard import START_AFTER_FORK_HINT
+    from tasker_contrib_core.runtime.lifecycle_log import (
+        LIFECYCLE_LOG_ENV,
+        LIFECYCLE_LOGGER,
+        read_lifecycle_log,
+        record_lifecycle,
+    )
+
+_HOMES: dict[str, str] = {
+    "DEFAULT_PROBE_TIMEOUT": "_health",
+    "HealthCheck": "_health",
+    "HealthReport": "_health",
+    "RuntimeHealth": "_health",
+    "HostMode": "_host",
+    "TaskerHost": "_host",
+    "client_error_status": "_http_status",
+    "AsyncCallbackSink": "_loop_sinks",
+    "EventCallback": "_loop_sinks",
+    "LoopBoundSink": "_loop_sinks",
+    "Receiver": "_receivers",
+    "ReceiverList": "_receivers",
+    "ReceiverOutcome": "_receivers",
+    "SIGNAL_PREFIX": "_receivers",
+    "call_receivers": "_receivers",
+    "receiver_name": "_receivers",
+    "signal_name": "_receivers",
+    "ProcessRole": "_serving",
+    "process_role": "_serving",
+    "SettingsInput": "_settings",
+    "resolve_settings": "_settings",
+    "StepCallback": "_step_callbacks",
+    "on_step_thread": "_step_callbacks",
+    "WORKER_HOST_KEY": "_worker_hosts",
+    "WorkerHostFactory": "_worker_hosts",
+    "BoundedOutcome": "tasker_contrib_core._internal.bounded_call",
+    "call_bounded": "tasker_contrib_core._internal.bounded_call",
+    "call_bounded_async": "tasker_contrib_core._internal.bounded_call",
+    "START_AFTER_FORK_HINT": "tasker_contrib_core.runtime.fork_guard",
+    "LIFECYCLE_LOGGER": "tasker_contrib_core.runtime.lifecycle_log",
+    "LIFECYCLE_LOG_ENV": "tasker_contrib_core.runtime.lifecycle_log",
+    "read_lifecycle_log": "tasker_contrib_core.runtime.lifecycle_log",
+    "record_lifecycle": "tasker_contrib_core.runtime.lifecycle_log",
+}
 
 #: Core modules a framework package may import besides the public subpackages
 #: (``tasker_contrib_core.<name>`` packages without a leading underscore).
@@ -85,6 +129,8 @@ PUBLIC_MODULES = frozenset(
         "tasker_contrib_core.testing.pytest_plugin",
     }
 )
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 __all__ = [
     "DEFAULT_PROBE_TIMEOUT",
@@ -114,6 +160,7 @@ __all__ = [
     "call_bounded_async",
     "call_receivers",
     "client_error_status",
+    "lazy_exports",
     "on_step_thread",
     "process_role",
     "read_lifecycle_log",

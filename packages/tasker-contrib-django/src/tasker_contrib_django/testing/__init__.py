@@ -19,8 +19,10 @@ Toolkit names load on first access, like core's.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
+
+from tasker_contrib_core import testing as _core_testing
+from tasker_contrib_core.integration import lazy_exports
 
 from tasker_contrib_django.testing.helpers import (
     SignalRecorder,
@@ -29,21 +31,18 @@ from tasker_contrib_django.testing.helpers import (
     wait_for_task,
 )
 
-_OWN = ["SignalRecorder", "TaskerTestCaseMixin", "override_tasker", "wait_for_task"]
+if TYPE_CHECKING:
+    from tasker_contrib_core.testing import *  # noqa: F403 - core's toolkit, loaded on first access
 
+#: Core's toolkit under this package's name, each loaded on first access.
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(_core_testing.__all__, _core_testing.__name__), globals()
+)
 
-def __getattr__(name: str) -> Any:
-    core = importlib.import_module("tasker_contrib_core.testing")
-    if name in getattr(core, "__all__", ()):
-        value = getattr(core, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    core = importlib.import_module("tasker_contrib_core.testing")
-    return sorted({*globals(), *getattr(core, "__all__", ())})
-
-
-__all__ = ["SignalRecorder", "TaskerTestCaseMixin", "override_tasker", "wait_for_task"]
+__all__ = [
+    "SignalRecorder",
+    "TaskerTestCaseMixin",
+    "override_tasker",
+    "wait_for_task",
+]
+__all__ += _core_testing.__all__

@@ -17,9 +17,10 @@ Toolkit names load on first access, like core's.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tasker_contrib_core import testing as _core_testing
+from tasker_contrib_core.integration import lazy_exports
 from tasker_contrib_core.testing.pytest_plugin import (
     step_context,
     tasker_events,
@@ -33,92 +34,26 @@ from tasker_contrib_fastapi.testing.pytest_plugin import (
     tasker_app,
     tasker_async_client,
     tasker_client,
-    tasker_local_settings,
 )
 
 if TYPE_CHECKING:
-    from tasker_contrib_core.testing import (
-        EventRecorder,
-        TaskRun,
-        TaskRunTimeoutError,
-        assert_batches,
-        assert_decision,
-        assert_failure,
-        assert_no_batches,
-        assert_no_branches,
-        assert_success,
-        assert_task_completed,
-        assert_task_failed,
-        batch_worker_inputs,
-        build_step_context,
-        call_handler,
-        clean_tasker_environment,
-        fail_undefined_app,
-        is_batches,
-        is_decision,
-        is_failure,
-        is_no_batches,
-        is_no_branches,
-        is_permanent_failure,
-        is_retryable_failure,
-        is_success,
-        isolated_settings,
-        run_task,
-    )
+    from tasker_contrib_core.testing import *  # noqa: F403 - core's toolkit, loaded on first access
 
-_CORE_TESTING = "tasker_contrib_core.testing"
-
-
-def __getattr__(name: str) -> Any:
-    core = importlib.import_module(_CORE_TESTING)
-    if name not in core.__all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(core, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    core = importlib.import_module(_CORE_TESTING)
-    return sorted({*globals(), *core.__all__})
-
+#: Core's toolkit under this package's name, each loaded on first access.
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(_core_testing.__all__, _core_testing.__name__), globals()
+)
 
 __all__ = [
-    "EventRecorder",
-    "TaskRun",
-    "TaskRunTimeoutError",
-    "assert_batches",
-    "assert_decision",
-    "assert_failure",
-    "assert_no_batches",
-    "assert_no_branches",
-    "assert_success",
-    "assert_task_completed",
-    "assert_task_failed",
-    "batch_worker_inputs",
-    "build_step_context",
-    "call_handler",
-    "clean_tasker_environment",
-    "fail_undefined_app",
-    "is_batches",
-    "is_decision",
-    "is_failure",
-    "is_no_batches",
-    "is_no_branches",
-    "is_permanent_failure",
-    "is_retryable_failure",
-    "is_success",
-    "isolated_settings",
     "lifespan_async_client",
     "lifespan_test_client",
-    "run_task",
     "step_context",
     "tasker_app",
     "tasker_async_client",
     "tasker_client",
     "tasker_events",
-    "tasker_local_settings",
     "tasker_run",
     "tasker_run_timeout",
     "tasker_settings",
 ]
+__all__ += _core_testing.__all__
