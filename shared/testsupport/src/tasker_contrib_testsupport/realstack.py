@@ -441,36 +441,16 @@ class RealStack:
             self._injector = StepInjector(self.realstack_dir, self.database_url, self.pg_bin)
         return self._injector
 
-    def inject(
-        self,
-        host: Host,
-        template: str,
-        step: str,
-        *,
-        context: Mapping[str, Any] | None = None,
-        deps: Mapping[str, Any] | None = None,
-        inputs: Any = None,
-        allow_missing_deps: bool = False,
-        instances: Mapping[str, DynamicInstance] | None = None,
-        wait: bool = True,
-        timeout: float = 30.0,
-    ) -> StepOutcome:
+    def inject(self, host: Host, template: str, step: str, **options: Any) -> StepOutcome:
         """Hand ``host``'s worker one step of ``template`` (its name) and wait for the outcome.
 
-        See :meth:`tasker_contrib_core.testing.step_injection.StepInjector.inject`.
+        ``options`` (``context``, ``deps``, ``inputs``, ``instances``, ``wait``,
+        ``timeout``...) go unchanged to
+        :meth:`tasker_contrib_core.testing.step_injection.StepInjector.inject`,
+        which documents them; keeping them in one place means a new option there
+        needs no edit here.
         """
-        return self.injector.inject(
-            host.namespace,
-            template,
-            step,
-            context=context,
-            deps=deps,
-            inputs=inputs,
-            allow_missing_deps=allow_missing_deps,
-            instances=instances,
-            wait=wait,
-            timeout=timeout,
-        )
+        return self.injector.inject(host.namespace, template, step, **options)
 
     def query(self, sql: str) -> str:
         """Run SQL against the cluster's database with ``psql``; return its unaligned output."""
