@@ -17,8 +17,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import textwrap
 import threading
 import time
 from dataclasses import dataclass
@@ -26,7 +24,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tasker_contrib_testsupport.subprocesses import last_marked_json, run_python_bounded
+from tasker_contrib_testsupport.subprocesses import (
+    last_marked_json,
+    run_fresh_python,
+    run_python_bounded,
+)
 from tasker_contrib_testsupport.test_modules import load_test_module
 
 HERE = Path(__file__).resolve().parent
@@ -191,14 +193,7 @@ def run_scenario(
 
 def fresh_interpreter(code: str, *, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a new interpreter with a clean engine environment."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=clean_env({"RUST_LOG": None}),
-    )
+    return run_fresh_python(code, env=clean_env({"RUST_LOG": None}), timeout=timeout)
 
 
 class Spawned:
