@@ -131,19 +131,7 @@ def tasker_database_url(real_stack: RealStack) -> str:
     (``tasker-test-password``) appears nowhere else in the URL, so tests can swap
     or look for the password without touching the user or database name.
     """
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    url = str(real_stack.database_url)
-    role, secret = "tasker_test", "tasker-test-password"
-    with psycopg.connect(url, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
-        if found.fetchone() is None:
-            connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
+    return real_stack.role_url("tasker_test", "tasker-test-password")
 
 
 @pytest.fixture(scope="session")

@@ -269,6 +269,25 @@ class RealStack:
     def database_url(self) -> str:
         return self.env["DATABASE_URL"]
 
+    def role_url(self, role: str, password: str) -> str:
+        """The database's URL through the login role ``role`` (a superuser, created once).
+
+        A test that swaps the password, or looks for it in logs, needs one that
+        appears nowhere else in the URL: pick ``role`` and ``password`` so that
+        neither is part of the other or of the host and database names.
+        """
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            found = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if found.fetchone() is None:
+                connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{password}'")
+        parts = urlsplit(self.database_url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{role}:{password}@{host}"))
+
     def _script_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env.update(
