@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from tasker_contrib_celery_tests_support import APPS, read_entries, worker_args
+from tasker_contrib_testsupport.example_tasks import order_context
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine, pytest.mark.slow]
 
@@ -39,7 +40,7 @@ def test_event_task_receives_a_real_steps_completion_through_the_broker(
         timeout=90,
     )
     try:
-        order = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
+        order = order_context()
         out = real_stack.inject(
             host, "order_processing", "validate_order", context=order, timeout=60
         )

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
+
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 PROJECT = Path(__file__).resolve().parent / "project"
 
 
 def run_fresh(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    import os
-
     child_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     child_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=child_env,
-        cwd=PROJECT,
-    )
+    return run_fresh_python(code, env=child_env, cwd=PROJECT)
 
 
 def test_import_imports_no_engine_and_configures_no_settings() -> None:

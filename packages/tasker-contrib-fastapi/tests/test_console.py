@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
 from tasker_contrib_core.console import CONSOLE_CSRF_COOKIE, CONSOLE_CSRF_HEADER
 from tasker_contrib_fastapi import tasker_lifespan, tasker_router
+from tasker_contrib_testsupport.example_tasks import order_context
 
 CONSOLE = "/tasker/console/"
 TOKEN = "let-me-in"
@@ -40,7 +41,7 @@ OPERATOR = {**AUTH, "X-Role": "operator"}
 
 
 def order(**changes: Any) -> dict[str, Any]:
-    base: dict[str, Any] = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
+    base = order_context()
     base.update(changes)
     return base
 

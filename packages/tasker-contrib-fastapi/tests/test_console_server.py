@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tasker_contrib_example as example
 from tasker_contrib_testsupport.example_servers import fastapi_example, post_json
+from tasker_contrib_testsupport.example_tasks import order_context
 from tasker_contrib_testsupport.servers import Server
 
 CONSOLE = "/tasker/console/"
 
 
 def order(**changes: Any) -> dict[str, Any]:
-    base: dict[str, Any] = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
+    base = order_context()
     base.update(changes)
     return base
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from fastapi import Depends, FastAPI, WebSocket
 from fastapi.testclient import TestClient
-from tasker_contrib_core.client import AsyncTaskClient, TaskRequest
+from tasker_contrib_core.client import AsyncTaskClient
 from tasker_contrib_core.runtime import Runtime
 from tasker_contrib_fastapi import (
     TaskerClientDep,
@@ -20,7 +19,7 @@ from tasker_contrib_fastapi import (
 
 
 def test_annotated_aliases_give_the_runtime_and_its_async_client(example_settings: Any) -> None:
-    import tasker_contrib_example as example
+    from tasker_contrib_testsupport.example_tasks import order_request
 
     app = FastAPI(lifespan=tasker_lifespan(example_settings, log_events=False))
 
@@ -28,15 +27,7 @@ def test_annotated_aliases_give_the_runtime_and_its_async_client(example_setting
     async def create(tasker: TaskerClientDep, runtime: TaskerRuntimeDep) -> dict[str, Any]:
         assert isinstance(tasker, AsyncTaskClient)
         assert isinstance(runtime, Runtime)
-        context = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-        task = await tasker.create_task(
-            TaskRequest(
-                name=example.TEMPLATE_NAME,
-                namespace=example.NAMESPACE,
-                version=example.TEMPLATE_VERSION,
-                context=context,
-            )
-        )
+        task = await tasker.create_task(order_request())
         return {
             "task_uuid": task.task_uuid,
             "kind": runtime.kind,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
 from types import ModuleType
@@ -144,8 +143,7 @@ def test_the_lifespan_binds_async_sinks_and_logs_events_by_default(
 
 
 def test_real_local_runtime_events_reach_an_async_callback(example_settings: Any) -> None:
-    import tasker_contrib_example as example
-    from tasker_contrib_core.client import TaskRequest
+    from tasker_contrib_testsupport.example_tasks import order_request
 
     done = threading.Event()
     names: list[str] = []
@@ -163,15 +161,7 @@ def test_real_local_runtime_events_reach_an_async_callback(example_settings: Any
 
     @app.post("/order")
     async def order(state: TaskerStateDep) -> dict[str, str]:
-        context = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-        task = await state.client.create_task(
-            TaskRequest(
-                name=example.TEMPLATE_NAME,
-                namespace=example.NAMESPACE,
-                version=example.TEMPLATE_VERSION,
-                context=context,
-            )
-        )
+        task = await state.client.create_task(order_request())
         return {"task_uuid": task.task_uuid}
 
     with TestClient(app) as client:

@@ -13,7 +13,6 @@ a real lifespan, two orders in a row.
 from __future__ import annotations
 
 import gc
-import json
 import threading
 import weakref
 from typing import Any
@@ -55,8 +54,7 @@ class RaisingSink:
 def test_an_unreferenced_sink_still_receives_and_a_raising_one_harms_nothing(
     example_settings: Any,
 ) -> None:
-    import tasker_contrib_example as example
-    from tasker_contrib_core.client import TaskRequest
+    from tasker_contrib_testsupport.example_tasks import order_request
 
     done = threading.Event()
     recorder = Recorder(done)
@@ -71,15 +69,7 @@ def test_an_unreferenced_sink_still_receives_and_a_raising_one_harms_nothing(
 
     @app.post("/order")
     async def order(state: TaskerStateDep) -> dict[str, str]:
-        context = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-        task = await state.client.create_task(
-            TaskRequest(
-                name=example.TEMPLATE_NAME,
-                namespace=example.NAMESPACE,
-                version=example.TEMPLATE_VERSION,
-                context=context,
-            )
-        )
+        task = await state.client.create_task(order_request())
         return {"task_uuid": task.task_uuid}
 
     merge = [structlog.contextvars.merge_contextvars]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -12,6 +11,7 @@ import pytest
 from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
 from tasker_contrib_fastapi import tasker_lifespan, tasker_router
+from tasker_contrib_testsupport.example_tasks import order_context
 
 
 def app_with(runtime: Any, settings: Any, **router_options: Any) -> FastAPI:
@@ -152,7 +152,7 @@ def test_task_endpoints_create_and_show_a_task(example_settings: Any) -> None:
 
     app = FastAPI(lifespan=tasker_lifespan(example_settings, log_events=False))
     app.include_router(tasker_router(include_task_endpoints=True))
-    order = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
+    order = order_context()
     request = {
         "name": example.TEMPLATE_NAME,
         "namespace": example.NAMESPACE,

@@ -8,11 +8,11 @@ interpreter exits promptly with status 0 instead of hanging at shutdown.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tasker_contrib_testsupport.servers import run_script_to_exit
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -22,21 +22,19 @@ def test_a_script_that_starts_tasker_and_returns_exits_promptly(
 ) -> None:
     log = tmp_path / "lifecycle.jsonl"
     env = servers.server_env(log, TASKER_RUNTIME="worker", DATABASE_URL=tasker_database_url)
-    script = servers.APPS / "start_and_return.py"
-    with servers.Server(
-        [str(script)], env=env, cwd=tmp_path, log=log, output=tmp_path / "out.txt"
-    ) as server:
-        code = server.wait_exit(timeout=40)
-        exited_at = time.time()
-    entries = server.entries()
-    assert code == 0, server.describe()
-    assert [entry["event"] for entry in entries] == [
+    run = run_script_to_exit(
+        servers.APPS / "start_and_return.py", env=env, cwd=tmp_path, log=log, timeout=40
+    )
+    assert run.code == 0, run.description
+    assert [entry["event"] for entry in run.entries] == [
         "user.enter",
         "runtime.starting",
         "runtime.started",
         "script.returning",
     ]
-    assert entries[2]["running"] is True
-    lag = exited_at - entries[-1]["time"]
-    assert lag < 5.0, server.describe()  # interpreter shutdown did not wait for anything
-    print(f"\nscript left a running worker runtime behind and exited 0 {lag:.2f} s after returning")
+    assert run.entries[2]["running"] is True
+    assert run.lag < 5.0, run.description  # interpreter shutdown did not wait for anything
+    print(
+        "\nscript left a running worker runtime behind and exited 0 "
+        f"{run.lag:.2f} s after returning"
+    )

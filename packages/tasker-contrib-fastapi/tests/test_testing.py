@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 import time
 from typing import Any
@@ -10,9 +9,9 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from fastapi import FastAPI
-from tasker_contrib_core.client import TaskRequest
 from tasker_contrib_fastapi import TaskerClientDep, tasker_lifespan, tasker_router
 from tasker_contrib_fastapi.testing import step_context  # the seed's import keeps working
+from tasker_contrib_testsupport.example_tasks import order_context, order_request
 
 #: Options of the in-process pytest runs below. When the whole workspace runs in one
 #: process, the Django package's tests have configured Django, and pytest-django (installed
@@ -32,15 +31,7 @@ def tasker_app(tasker_local_settings: Any) -> FastAPI:
 
     @app.post("/orders")
     async def order(tasker: TaskerClientDep) -> dict[str, str]:
-        context = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-        task = await tasker.create_task(
-            TaskRequest(
-                name=example.TEMPLATE_NAME,
-                namespace=example.NAMESPACE,
-                version=example.TEMPLATE_VERSION,
-                context=context,
-            )
-        )
+        task = await tasker.create_task(order_request())
         return {"task_uuid": task.task_uuid}
 
     return app
@@ -51,7 +42,7 @@ def test_step_context_fixture_from_the_seed_import(step_context: Any) -> None:
     from tasker_contrib_fastapi.testing import assert_success, call_handler
 
     context = step_context(
-        task_fields=json.loads((example.CONTEXTS_DIR / "order.json").read_text()),
+        task_fields=order_context(),
         step_config={"max_items": 50},
     )
     assert_success(call_handler(ValidateOrderHandler, context), order_id="ORD-1001")

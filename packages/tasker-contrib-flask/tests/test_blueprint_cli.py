@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,11 @@ import tasker_contrib_example as example
 from flask import Flask, abort, request
 from tasker_contrib_flask import Tasker, tasker_blueprint
 from tasker_contrib_flask.cli import app_layout
+from tasker_contrib_testsupport.example_tasks import order_context
 
 
 def order_body() -> dict[str, Any]:
-    order = json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8"))
+    order = order_context()
     return {
         "name": example.TEMPLATE_NAME,
         "namespace": example.NAMESPACE,

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from flask import Flask, abort, request
-from tasker_contrib_core.client import TaskRequest
 from tasker_contrib_flask import Tasker, tasker_blueprint
 from tasker_contrib_flask.console_views import granted_permissions
 from tasker_contrib_flask.testing.apps import running
+from tasker_contrib_testsupport.example_tasks import order_context, order_request
 
 CSRF_COOKIE = "tasker_console_csrf"
 CSRF_HEADER = "X-Tasker-CSRF"
@@ -30,7 +30,7 @@ AppFactory = Callable[..., Flask]
 
 
 def order(**changes: Any) -> dict[str, Any]:
-    context: dict[str, Any] = json.loads((example.CONTEXTS_DIR / "order.json").read_text("utf-8"))
+    context = order_context()
     context.update(changes)
     return context
 
@@ -39,14 +39,7 @@ def submit(app: Flask, context: dict[str, Any]) -> str:
     from tasker_contrib_flask import host_of
 
     task = host_of(app).client.create_task(
-        TaskRequest(
-            name=example.TEMPLATE_NAME,
-            namespace=example.NAMESPACE,
-            version=example.TEMPLATE_VERSION,
-            context=context,
-            initiator="console-test",
-            reason="console test",
-        )
+        order_request(context, initiator="console-test", reason="console test")
     )
     return str(task.task_uuid)
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import tasker_contrib_example as example
 from tasker_contrib_testsupport.example_servers import wait_until_answering
+from tasker_contrib_testsupport.example_tasks import order_context
 from tasker_contrib_testsupport.servers import Server, clean_env, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,7 +60,7 @@ def test_an_admin_submits_a_task_from_the_console(browser: Any, console_server: 
 
     browser.get(f"{base}/login")
     form = WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "submit-form"))
-    context: dict[str, Any] = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
+    context = order_context()
     context["order_id"] = "ORD-9009"
     form.find_element(By.ID, "submit-namespace").send_keys(example.NAMESPACE)
     form.find_element(By.ID, "submit-name").send_keys(example.TEMPLATE_NAME)

@@ -10,6 +10,7 @@ from tasker_contrib_core.errors import ConfigError
 from tasker_contrib_core.integration import TaskerHost
 from tasker_contrib_flask import Tasker, host_of, start_tasker, stop_tasker, tasker_client
 from tasker_contrib_flask.extension import TaskerNotInitializedError, registered_apps
+from tasker_contrib_testsupport.example_tasks import order_context
 
 
 def make_app(name: str = "demo", **config: Any) -> Flask:
@@ -121,14 +122,13 @@ def test_helpers_on_an_app_without_tasker_say_what_to_do() -> None:
 
 
 def test_the_view_client_runs_a_task_on_the_local_runtime(example_settings: Any) -> None:
-    import json
 
     import tasker_contrib_example as example
     from tasker_contrib_core.client import TaskRequest
 
     app = make_app()
     tasker = Tasker(app, settings=example_settings)
-    order = json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8"))
+    order = order_context()
     start_tasker(app)
     try:
         with app.app_context():

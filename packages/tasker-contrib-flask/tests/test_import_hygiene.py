@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
-
-def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 
 def test_import_and_app_setup_import_no_engine() -> None:
-    result = run_fresh(
+    result = run_fresh_python(
         """
         import sys
         import tasker_contrib_flask
@@ -38,7 +26,7 @@ def test_import_and_app_setup_import_no_engine() -> None:
 
 
 def test_every_public_name_resolves_without_the_engine() -> None:
-    result = run_fresh(
+    result = run_fresh_python(
         """
         import sys
         import tasker_contrib_flask as package

@@ -8,7 +8,6 @@ receivers there, with the app as sender and its app context pushed.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 import tasker_contrib_example as example
+from tasker_contrib_testsupport.example_tasks import order_context
 from tasker_contrib_testsupport.realstack import Host, RealStack, ready_when_http_ok
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine, pytest.mark.slow]
@@ -71,7 +71,7 @@ def gunicorn_app(real_stack: RealStack) -> Iterator[Host]:
 
 
 def _order() -> dict[str, Any]:
-    return dict(json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8")))
+    return order_context()
 
 
 @pytest.mark.parametrize("which", ["flask_worker", "gunicorn_app"])

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import threading
 import time
 from typing import Any
 
 import pytest
-import tasker_contrib_example as example
 from flask import Flask, current_app
-from tasker_contrib_core.client import TaskRequest
 from tasker_contrib_flask import (
     Tasker,
     event_signal,
@@ -23,16 +20,7 @@ from tasker_contrib_flask import (
     tasker_event,
 )
 from tasker_contrib_flask.signals import log_event
-
-
-def order_request() -> TaskRequest:
-    order = json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8"))
-    return TaskRequest(
-        name=example.TEMPLATE_NAME,
-        namespace=example.NAMESPACE,
-        version=example.TEMPLATE_VERSION,
-        context=order,
-    )
+from tasker_contrib_testsupport.example_tasks import order_request
 
 
 def run_order(app: Flask, timeout: float = 20.0) -> str:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from tasker_contrib_testsupport.test_modules import load_test_module
 
-
-def _load_support() -> ModuleType:
-    name = "tasker_contrib_runtime_tests_support"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "runtime" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _load_support()
+support = load_test_module(
+    Path(__file__).parents[1] / "runtime", "support", prefix="tasker_contrib_runtime_tests"
+)
 
 #: The installed console script, exactly as a user (or systemd) runs it.
 CONSOLE_SCRIPT = Path(sys.executable).with_name("tasker-contrib")

@@ -24,20 +24,14 @@ Fixtures a subclass provides (``contract_client`` is required):
 * ``contract_settle_timeout``: seconds to wait for a task to finish (default 10).
 
 Because test directories are not packages (``--import-mode=importlib``),
-load this file by path::
+load this file by path, under the one name every suite uses::
 
-    import importlib.util, sys
     from pathlib import Path
+    from tasker_contrib_testsupport.test_modules import load_test_module
 
-    def load_contract():
-        name = "tasker_contrib_client_contract"
-        if name not in sys.modules:
-            path = Path(__file__).parents[1] / "client" / "contract.py"
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-        return sys.modules[name]
+    contract = load_test_module(
+        Path(__file__).parents[1] / "client", "contract", prefix="tasker_contrib_client"
+    )
 """
 
 from __future__ import annotations

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,22 +12,9 @@ from tasker_contrib_core.client import (
     OrchestrationClient,
     RetryPolicy,
 )
+from tasker_contrib_testsupport.test_modules import load_test_module
 
-
-def load_contract() -> ModuleType:
-    name = "tasker_contrib_client_contract"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("contract.py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-contract = load_contract()
+contract = load_test_module(Path(__file__).parent, "contract", prefix="tasker_contrib_client")
 
 
 class TestOrchestrationClientContract(contract.TaskClientContract):  # type: ignore[name-defined,misc]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import tasker_contrib_example as example
-from tasker_contrib_core.client import TaskRequest, TaskResponse
+from tasker_contrib_core.client import TaskResponse
 from tasker_contrib_core.config import TaskerSettings
 from tasker_contrib_core.console import Console, ConsoleRequest, ConsoleResponse
 from tasker_contrib_core.integration import TaskerHost
+from tasker_contrib_testsupport.example_tasks import order_context, order_request
 
 MOUNT = "/tasker/console/"
 
@@ -31,21 +30,13 @@ def example_settings(**console: Any) -> TaskerSettings:
 
 
 def order(**changes: Any) -> dict[str, Any]:
-    base = json.loads((example.CONTEXTS_DIR / "order.json").read_text())
-    merged = copy.deepcopy(base)
-    merged.update(changes)
-    return merged
+    context = order_context()
+    context.update(changes)
+    return context
 
 
 def submit(host: TaskerHost, context: dict[str, Any]) -> TaskResponse:
-    return host.client.create_task(
-        TaskRequest(
-            namespace=example.NAMESPACE,
-            name=example.TEMPLATE_NAME,
-            version=example.TEMPLATE_VERSION,
-            context=context,
-        )
-    )
+    return host.client.create_task(order_request(context))
 
 
 def wait_terminal(host: TaskerHost, task_uuid: str, timeout: float = 30.0) -> TaskResponse:

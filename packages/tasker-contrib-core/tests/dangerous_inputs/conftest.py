@@ -17,9 +17,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from tasker_contrib_core.config import TaskerSettings
+
+if TYPE_CHECKING:
+    from tasker_contrib_testsupport.realstack import RealStack
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("tasker-contrib")
 
@@ -127,20 +131,8 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture
-def postgres_url(real_stack: object) -> str:
+def postgres_url(real_stack: RealStack) -> str:
     """The real stack's database (upstream's schema: the worker runtime refuses to start
     without it) through a role of its own whose password appears nowhere else in the URL,
     so a leaked password is told apart from the user and database names."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    url = str(real_stack.database_url)  # type: ignore[attr-defined]
-    role, secret = "masking_probe", "zq7-masking-secret"
-    with psycopg.connect(url, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
-        if exists.fetchone() is None:
-            connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
+    return real_stack.role_url("masking_probe", "zq7-masking-secret")

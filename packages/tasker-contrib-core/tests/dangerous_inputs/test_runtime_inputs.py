@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
+
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 Project = Any  # the conftest fixture's class (conftest modules cannot be imported)
 
 
 def python(project: Project, code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=project.root,
-        env=project.environ(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_fresh_python(code, cwd=project.root, env=project.environ())
 
 
 def test_rendered_config_is_private_per_process_and_removed(project: Project) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import sys
 from pathlib import Path
@@ -11,21 +10,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from tasker_contrib_testsupport.test_modules import load_test_module
 
 READY = "tasker-contrib worker running"
 
 
 def _support() -> ModuleType:
-    name = "tasker_contrib_runtime_tests_support"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "runtime" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    """``tests/runtime/support.py``, the same module the runtime tests load."""
+    return load_test_module(
+        Path(__file__).parents[1] / "runtime", "support", prefix="tasker_contrib_runtime_tests"
+    )
 
 
 @pytest.mark.engine

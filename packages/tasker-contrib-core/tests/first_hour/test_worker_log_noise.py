@@ -11,13 +11,13 @@ docs say so.)
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
 
 import pytest
 import tasker_contrib_example as example
+from tasker_contrib_testsupport.example_tasks import order_context
 from tasker_contrib_testsupport.realstack import Host, RealStack
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine, pytest.mark.slow]
@@ -40,7 +40,7 @@ def test_idle_worker_prints_no_expected_warnings(real_stack: RealStack) -> None:
     host = real_stack.start_host("quiet", _command, templates=[example.TEMPLATES_DIR])
     try:
         time.sleep(11)  # two long-poll cycles of an idle worker
-        order = json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8"))
+        order = order_context()
         done = real_stack.inject(host, "order_processing", "validate_order", context=order)
         assert done.success, done.outcome
         deadline = time.monotonic() + 10

@@ -9,20 +9,20 @@ message and retryable flag, and ``--no-events`` silences the lines while the
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import tasker_contrib_example as example
+from tasker_contrib_testsupport.example_tasks import order_context
 from tasker_contrib_testsupport.realstack import Host, RealStack, worker_command
 
 pytestmark = [pytest.mark.realstack, pytest.mark.engine]
 
 
 def _order(**changes: Any) -> dict[str, Any]:
-    order = json.loads((example.CONTEXTS_DIR / "order.json").read_text(encoding="utf-8"))
+    order = order_context()
     return {**order, **changes}
 
 

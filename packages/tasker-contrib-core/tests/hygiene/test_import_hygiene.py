@@ -6,23 +6,11 @@ runtime starts or a testing helper needs it. Checked in a fresh interpreter.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
-
-def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 
 def test_import_and_config_do_not_import_the_engine(tmp_path: object) -> None:
-    result = run_fresh(
+    result = run_fresh_python(
         """
         import sys
         import tasker_contrib_core
@@ -39,7 +27,7 @@ def test_import_and_config_do_not_import_the_engine(tmp_path: object) -> None:
 
 
 def test_cli_help_does_not_import_the_engine() -> None:
-    result = run_fresh(
+    result = run_fresh_python(
         """
         import sys
         from tasker_contrib_core.cli import cli

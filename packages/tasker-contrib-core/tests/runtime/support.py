@@ -13,13 +13,10 @@ is loaded by path with :func:`load`.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import signal
 import subprocess
-import sys
-import textwrap
 import threading
 import time
 from dataclasses import dataclass
@@ -27,7 +24,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tasker_contrib_testsupport.subprocesses import last_marked_json, run_python_bounded
+from tasker_contrib_testsupport.subprocesses import (
+    last_marked_json,
+    run_fresh_python,
+    run_python_bounded,
+)
+from tasker_contrib_testsupport.test_modules import load_test_module
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios.py"
@@ -95,15 +97,7 @@ class Linger(StepHandler):
 
 def load(name: str) -> ModuleType:
     """Import ``tests/runtime/<name>.py`` by path, once."""
-    module_name = f"tasker_contrib_runtime_tests_{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, HERE / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
+    return load_test_module(HERE, name, prefix="tasker_contrib_runtime_tests")
 
 
 @dataclass(frozen=True)
@@ -199,14 +193,7 @@ def run_scenario(
 
 def fresh_interpreter(code: str, *, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a new interpreter with a clean engine environment."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=clean_env({"RUST_LOG": None}),
-    )
+    return run_fresh_python(code, env=clean_env({"RUST_LOG": None}), timeout=timeout)
 
 
 class Spawned:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from tasker_contrib_core.client import TaskRequest
+from tasker_contrib_testsupport.test_modules import load_test_module
 
-
-def load_contract() -> ModuleType:
-    name = "tasker_contrib_client_contract"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "client" / "contract.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-contract = load_contract()
+contract = load_test_module(
+    Path(__file__).parents[1] / "client", "contract", prefix="tasker_contrib_client"
+)
 
 
 def _slow_request() -> TaskRequest:

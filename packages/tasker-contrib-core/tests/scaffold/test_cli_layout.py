@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +11,7 @@ from click.testing import CliRunner
 from tasker_contrib_core.cli import cli
 from tasker_contrib_core.cli.scaffold_cmds import LAYOUT_KEY, generate, install
 from tasker_contrib_core.scaffold import ScaffoldLayout, project_layout
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 if TYPE_CHECKING:
     from conftest import Project
@@ -142,12 +141,6 @@ def test_scaffolding_never_imports_the_engine(project: Project) -> None:
                 assert not exc.code, exc.code
         print("ENGINE" if "tasker_core" in sys.modules else "CLEAN")
     """
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_fresh_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("CLEAN")

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
+
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 
 def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a new interpreter without any RUST_LOG the test process may have set."""
     env = {name: value for name, value in os.environ.items() if name != "RUST_LOG"}
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=env,
-    )
+    return run_fresh_python(code, env=env)
 
 
 def test_static_validation_graphs_and_help_do_not_import_the_engine(

@@ -44,7 +44,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -66,6 +66,7 @@ __all__ = [
     "real_stack",
     "redis_server",
     "tasker_database_url",
+    "unavailable",
 ]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -74,6 +75,19 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 def ci_is_set() -> bool:
     """True when the ``CI`` environment variable holds a true value (as CI services set it)."""
     return os.environ.get("CI", "").strip().lower() in _TRUE
+
+
+def unavailable(missing: str, *, tests: str, cause: object) -> NoReturn:
+    """End a test whose binary or resource is missing: a skip locally, an error on CI.
+
+    A developer without, say, ``redis-server`` still gets a green run, while a
+    pipeline that lost a package from ``.ci/run`` fails loudly instead of
+    quietly dropping those tests. ``missing`` names what is absent in the skip
+    reason, ``tests`` the kind of test in the CI error, ``cause`` says why.
+    """
+    if ci_is_set():
+        pytest.fail(f"CI is set, so {tests} tests may not be skipped: {cause}", pytrace=False)
+    pytest.skip(f"{missing} not available: {cause}")
 
 
 @pytest.fixture(scope="session")
@@ -88,9 +102,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     try:
         bindir = find_postgres_bindir()
     except PostgresNotFoundError as exc:
-        if ci_is_set():
-            pytest.fail(f"CI is set, so engine tests may not be skipped: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL server binaries not available: {exc}")
+        unavailable("PostgreSQL server binaries", tests="engine", cause=exc)
     with PostgresCluster(bindir=bindir) as cluster:
         yield cluster
 
@@ -119,19 +131,7 @@ def tasker_database_url(real_stack: RealStack) -> str:
     (``tasker-test-password``) appears nowhere else in the URL, so tests can swap
     or look for the password without touching the user or database name.
     """
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    url = str(real_stack.database_url)
-    role, secret = "tasker_test", "tasker-test-password"
-    with psycopg.connect(url, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
-        if found.fetchone() is None:
-            connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
+    return real_stack.role_url("tasker_test", "tasker-test-password")
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +143,7 @@ def real_stack() -> Iterator[RealStack]:
     try:
         stack = open_real_stack()
     except RealStackUnavailable as exc:
-        if ci_is_set():
-            pytest.fail(f"CI is set, so real-stack tests may not be skipped: {exc}", pytrace=False)
-        pytest.skip(f"real stack not available: {exc}")
+        unavailable("real stack", tests="real-stack", cause=exc)
     try:
         yield stack
     finally:
@@ -164,9 +162,7 @@ def redis_server() -> Iterator[RedisServer]:
     try:
         binary = find_redis_server()
     except RedisNotFoundError as exc:
-        if ci_is_set():
-            pytest.fail(f"CI is set, so broker tests may not be skipped: {exc}", pytrace=False)
-        pytest.skip(f"redis-server not available: {exc}")
+        unavailable("redis-server", tests="broker", cause=exc)
     with RedisServer(binary) as server:
         yield server
 
@@ -183,9 +179,7 @@ def browser_session() -> Iterator[HeadlessChromium]:
     try:
         binaries = find_browser_binaries()
     except BrowserNotFoundError as exc:
-        if ci_is_set():
-            pytest.fail(f"CI is set, so browser tests may not be skipped: {exc}", pytrace=False)
-        pytest.skip(f"headless chromium not available: {exc}")
+        unavailable("headless chromium", tests="browser", cause=exc)
     chromium = HeadlessChromium(binaries)
     with chromium:
         yield chromium

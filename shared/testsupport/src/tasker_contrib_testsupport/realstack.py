@@ -269,6 +269,25 @@ class RealStack:
     def database_url(self) -> str:
         return self.env["DATABASE_URL"]
 
+    def role_url(self, role: str, password: str) -> str:
+        """The database's URL through the login role ``role`` (a superuser, created once).
+
+        A test that swaps the password, or looks for it in logs, needs one that
+        appears nowhere else in the URL: pick ``role`` and ``password`` so that
+        neither is part of the other or of the host and database names.
+        """
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            found = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if found.fetchone() is None:
+                connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{password}'")
+        parts = urlsplit(self.database_url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{role}:{password}@{host}"))
+
     def _script_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env.update(
@@ -441,36 +460,16 @@ class RealStack:
             self._injector = StepInjector(self.realstack_dir, self.database_url, self.pg_bin)
         return self._injector
 
-    def inject(
-        self,
-        host: Host,
-        template: str,
-        step: str,
-        *,
-        context: Mapping[str, Any] | None = None,
-        deps: Mapping[str, Any] | None = None,
-        inputs: Any = None,
-        allow_missing_deps: bool = False,
-        instances: Mapping[str, DynamicInstance] | None = None,
-        wait: bool = True,
-        timeout: float = 30.0,
-    ) -> StepOutcome:
+    def inject(self, host: Host, template: str, step: str, **options: Any) -> StepOutcome:
         """Hand ``host``'s worker one step of ``template`` (its name) and wait for the outcome.
 
-        See :meth:`tasker_contrib_core.testing.step_injection.StepInjector.inject`.
+        ``options`` (``context``, ``deps``, ``inputs``, ``instances``, ``wait``,
+        ``timeout``...) go unchanged to
+        :meth:`tasker_contrib_core.testing.step_injection.StepInjector.inject`,
+        which documents them; keeping them in one place means a new option there
+        needs no edit here.
         """
-        return self.injector.inject(
-            host.namespace,
-            template,
-            step,
-            context=context,
-            deps=deps,
-            inputs=inputs,
-            allow_missing_deps=allow_missing_deps,
-            instances=instances,
-            wait=wait,
-            timeout=timeout,
-        )
+        return self.injector.inject(host.namespace, template, step, **options)
 
     def query(self, sql: str) -> str:
         """Run SQL against the cluster's database with ``psql``; return its unaligned output."""

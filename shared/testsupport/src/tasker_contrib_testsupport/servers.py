@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -331,10 +332,43 @@ def by_pid(entries: list[Entry], pid: int) -> list[str]:
     return [entry["event"] for entry in entries if entry["pid"] == pid]
 
 
+@dataclass(frozen=True)
+class ScriptExit:
+    """How a script that is meant to end by itself ended (see :func:`run_script_to_exit`)."""
+
+    code: int
+    entries: list[Entry]
+    #: Wall-clock time (``time.time()``) the exit was seen, comparable with ``entry["time"]``.
+    exited_at: float
+    #: The script's lifecycle lines and output tail, for assertion messages.
+    description: str
+
+    @property
+    def lag(self) -> float:
+        """Seconds from the script's last lifecycle line to its exit.
+
+        A script that returns while threads it started are still running exits
+        only once interpreter shutdown stops waiting for them: a large lag is a
+        non-daemon thread left behind.
+        """
+        return self.exited_at - float(self.entries[-1]["time"])
+
+
+def run_script_to_exit(
+    script: Path, *, env: dict[str, str], cwd: Path, log: Path, timeout: float
+) -> ScriptExit:
+    """Run ``python script`` in its own session until it exits (at most ``timeout`` s)."""
+    with Server([str(script)], env=env, cwd=cwd, log=log, output=cwd / "out.txt") as server:
+        code = server.wait_exit(timeout=timeout)
+        exited_at = time.time()
+    return ScriptExit(code, server.entries(), exited_at, server.describe())
+
+
 __all__ = [
     "DROPPED_VARIABLES",
     "LIFECYCLE_LOG_ENV",
     "Entry",
+    "ScriptExit",
     "Server",
     "ServerFailed",
     "apps_env",
@@ -345,5 +379,6 @@ __all__ = [
     "free_port",
     "gunicorn_args",
     "read_entries",
+    "run_script_to_exit",
     "uvicorn_args",
 ]

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,6 +67,32 @@ def run_python_bounded(
         stderr,
         time.monotonic() - started,
         timed_out,
+    )
+
+
+def run_fresh_python(
+    code: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 60.0,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (dedented) in a new interpreter and capture what it prints.
+
+    For checks that need an interpreter this test session has not touched yet,
+    such as "importing the package does not import tasker_core". ``env`` and
+    ``cwd`` default to this process's. Past ``timeout`` it raises
+    :class:`subprocess.TimeoutExpired`; a child that may freeze with children of
+    its own belongs in :func:`run_python_bounded`, which kills the whole group.
+    """
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=None if env is None else dict(env),
+        cwd=cwd,
     )
 
 
