@@ -7,13 +7,11 @@ access, and what importing the kit loads, is checked here.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import types
 
 import pytest
 from tasker_contrib_core.integration import lazy_exports
+from tasker_contrib_testsupport.subprocesses import run_fresh_python
 
 
 def package_with(homes: dict[str, str], distribution: str | None = None) -> types.ModuleType:
@@ -73,13 +71,7 @@ def test_importing_the_kit_loads_none_of_its_modules() -> None:
         kit.TaskerHost
         print("asyncio" in sys.modules, "tasker_contrib_core.integration._host" in sys.modules)
     """
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_fresh_python(code)
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.splitlines()
     assert first.split() == [
