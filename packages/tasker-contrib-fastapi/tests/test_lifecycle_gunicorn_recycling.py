@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -36,14 +35,8 @@ POOL_OVERRIDES = '{"common.database.pool.min_connections": 1}'
 
 def _own_role(real_stack: Any) -> tuple[str, str]:
     """A login role of its own on the real stack, and the URL that uses it."""
-    import psycopg
-
-    role, secret = f"recycle_{os.urandom(4).hex()}", "recycle-test-password"
-    with psycopg.connect(real_stack.database_url, autocommit=True) as connection:
-        connection.execute(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{secret}'")
-    parts = urlsplit(str(real_stack.database_url))
-    host = parts.netloc.rpartition("@")[2]
-    return role, urlunsplit(parts._replace(netloc=f"{role}:{secret}@{host}"))
+    role = f"recycle_{os.urandom(4).hex()}"
+    return role, real_stack.role_url(role, "recycle-test-password")
 
 
 def _connections(real_stack: Any, role: str) -> int:
