@@ -65,18 +65,37 @@ class EventLog:
         task_uuid = self.task_uuid
         namespace = self.namespace
         append = self.events.append
-        for name, kind, timestamp, step_uuid, step_name, payload, metadata, error, run in pending:
-            event = TaskerEvent(
-                name, new_uuid(), timestamp, task_uuid, kind, namespace, step_uuid, step_name,
-                payload, metadata,
-            )  # fmt: skip
-            if error is not None:
-                event.error_type = error.error_type
-                event.error_message = error.message
-                event.retryable = error.retryable
+        for entry in pending:
+            event = build_event(task_uuid, namespace, entry)
+            run = entry[8]
             if run is not None:
                 run.recorded_events.append(event)
             append(event)
 
 
-__all__ = ["EventLog", "PendingEvent"]
+def build_event(task_uuid: str, namespace: str, entry: PendingEvent) -> TaskerEvent:
+    """The ``TaskerEvent`` of one recorded entry, with a fresh id.
+
+    The one place an entry becomes an event: the loop calls it at once when
+    someone listens, :meth:`EventLog.flush` on first read otherwise.
+    """
+    name, kind, timestamp, step_uuid, step_name, payload, metadata, error, _run = entry
+    event = TaskerEvent(
+        name, new_uuid(), timestamp, task_uuid, kind, namespace, step_uuid, step_name,
+        payload, metadata,
+    )  # fmt: skip
+    if error is not None:
+        event.error_type = error.error_type
+        event.error_message = error.message
+        event.retryable = error.retryable
+    return event
+
+
+def flushed(log: EventLog | None, events: list[TaskerEvent]) -> list[TaskerEvent]:
+    """``events`` complete: the pending entries of ``log`` (when lazy) built into it first."""
+    if log is not None and log.pending:
+        log.flush()
+    return events
+
+
+__all__ = ["EventLog", "PendingEvent", "build_event", "flushed"]

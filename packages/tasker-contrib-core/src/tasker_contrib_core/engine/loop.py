@@ -23,7 +23,7 @@ from tasker_contrib_core._internal.tasker_core_import import load_tasker_core
 from tasker_contrib_core.engine.backoff import backoff_delay_ms
 from tasker_contrib_core.engine.clock import Clock, FakeClock
 from tasker_contrib_core.engine.context import LOCAL_WORKER_ID, stored_metadata, task_block
-from tasker_contrib_core.engine.event_log import EventLog
+from tasker_contrib_core.engine.event_log import EventLog, PendingEvent, build_event
 from tasker_contrib_core.engine.execution import (
     CHECKPOINT_YIELD,
     SUCCESS,
@@ -32,7 +32,6 @@ from tasker_contrib_core.engine.execution import (
     run_attempt,
 )
 from tasker_contrib_core.engine.faults import FaultPlan
-from tasker_contrib_core.engine.ids import new_uuid
 from tasker_contrib_core.engine.instances import InstanceGraph, StepInstance
 from tasker_contrib_core.engine.listeners import Listener, ListenerSet
 from tasker_contrib_core.engine.outcomes import parse_batch_outcome, parse_decision_outcome
@@ -59,7 +58,6 @@ from tasker_contrib_core.events.event import (
     TASK_FAILED,
     TASK_STARTED,
     EventKind,
-    TaskerEvent,
 )
 from tasker_contrib_core.states import StepState, TaskState
 from tasker_contrib_core.templates.model import StepType
@@ -166,34 +164,20 @@ class RunLoop:
         metadata: Mapping[str, Any] = _EMPTY,
         error: StepError | None = None,
     ) -> None:
-        run = instance.run if instance is not None else None
+        if instance is None:
+            step_uuid = step_name = None
+            run = None
+        else:
+            step_uuid, step_name, run = instance.step_uuid, instance.name, instance.run
+        entry: PendingEvent = (
+            name, kind, timestamp, step_uuid, step_name, payload, metadata, error, run
+        )  # fmt: skip
         log = self._log
         if log is not None:
             # Nobody listens: record now, build the event when someone reads it.
-            if instance is None:
-                log.pending.append(
-                    (name, kind, timestamp, None, None, payload, metadata, error, None)
-                )
-            else:
-                log.pending.append(
-                    (name, kind, timestamp, instance.step_uuid, instance.name, payload,
-                     metadata, error, run)
-                )  # fmt: skip
+            log.pending.append(entry)
             return
-        if instance is None:
-            event = TaskerEvent(
-                name, new_uuid(), timestamp, self.task_uuid, kind, self.namespace, None, None,
-                payload, metadata,
-            )  # fmt: skip
-        else:
-            event = TaskerEvent(
-                name, new_uuid(), timestamp, self.task_uuid, kind, self.namespace,
-                instance.step_uuid, instance.name, payload, metadata,
-            )  # fmt: skip
-        if error is not None:
-            event.error_type = error.error_type
-            event.error_message = error.message
-            event.retryable = error.retryable
+        event = build_event(self.task_uuid, self.namespace, entry)
         if run is not None:
             run.recorded_events.append(event)
         self.result.recorded_events.append(event)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_jsonable_python
 
+from tasker_contrib_core.engine.event_log import flushed
 from tasker_contrib_core.errors import StepRunNotFoundError
 from tasker_contrib_core.events.event import TaskerEvent
 from tasker_contrib_core.states import StepState, TaskState
@@ -96,10 +97,7 @@ class StepRun:
     @property
     def events(self) -> list[TaskerEvent]:
         """This step's events in emission order."""
-        log = self.event_log
-        if log is not None and log.pending:
-            log.flush()
-        return self.recorded_events
+        return flushed(self.event_log, self.recorded_events)
 
     @property
     def ok(self) -> bool:
@@ -152,10 +150,7 @@ class TaskRunResult:
     @property
     def events(self) -> list[TaskerEvent]:
         """Every event of the run in emission order (lifecycle and domain)."""
-        log = self.event_log
-        if log is not None and log.pending:
-            log.flush()
-        return self.recorded_events
+        return flushed(self.event_log, self.recorded_events)
 
     @property
     def ok(self) -> bool:
