@@ -23,6 +23,9 @@ from tasker_contrib_testsupport.servers import (
     read_entries,
     uvicorn_args,
 )
+from tasker_contrib_testsupport.servers import (
+    gunicorn_server as gunicorn_server_for,
+)
 
 HERE = Path(__file__).resolve().parent
 APPS = HERE / "apps"
@@ -31,6 +34,11 @@ APPS = HERE / "apps"
 def server_env(log: Path, **extra: str | None) -> dict[str, str]:
     """A clean environment serving the lifecycle test apps in ``tests/apps``."""
     return apps_env(log, APPS, **extra)
+
+
+def gunicorn_server(workdir: Path, app: str, *extra: str, **env: str | None) -> Server:
+    """gunicorn serving ``app`` of ``tests/apps`` from ``workdir``, on a free port."""
+    return gunicorn_server_for(APPS, workdir, app, *extra, **env)
 
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "events",
     "free_port",
     "gunicorn_args",
+    "gunicorn_server",
     "read_entries",
     "server_env",
     "uvicorn_args",

@@ -53,11 +53,9 @@ WORKER_CLASSES = {
 def gunicorn_server(
     servers: ModuleType, tmp_path: Path, app: str, worker_class: str, warnings: str, **env: str
 ) -> Any:
-    log = tmp_path / "lifecycle.jsonl"
-    port = servers.free_port()
-    args = servers.gunicorn_args(
+    return servers.gunicorn_server(
+        tmp_path,
         app,
-        port,
         "--preload",
         "-w",
         "2",
@@ -65,14 +63,8 @@ def gunicorn_server(
         worker_class,
         "--graceful-timeout",
         str(GRACEFUL_TIMEOUT),
-    )
-    return servers.Server(
-        args,
-        env=servers.server_env(log, PYTHONWARNINGS=warnings, **env),
-        cwd=tmp_path,
-        log=log,
-        output=tmp_path / "out.txt",
-        port=port,
+        PYTHONWARNINGS=warnings,
+        **env,
     )
 
 

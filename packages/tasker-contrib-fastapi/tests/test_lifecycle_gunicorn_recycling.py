@@ -95,11 +95,9 @@ def test_recycled_workers_stop_their_runtime_and_connections_stay_flat(
     real_stack: Any, servers: ModuleType, tmp_path: Path
 ) -> None:
     role, url = _own_role(real_stack)
-    log = tmp_path / "lifecycle.jsonl"
-    port = servers.free_port()
-    args = servers.gunicorn_args(
+    server = servers.gunicorn_server(
+        tmp_path,
         "lifecycle_app:app",
-        port,
         "-w",
         str(WORKERS),
         "-k",
@@ -108,16 +106,9 @@ def test_recycled_workers_stop_their_runtime_and_connections_stay_flat(
         str(MAX_REQUESTS),
         "--graceful-timeout",
         "20",
-    )
-    server = servers.Server(
-        args,
-        env=servers.server_env(
-            log, TASKER_RUNTIME="worker", DATABASE_URL=url, TASKER_OVERRIDES=POOL_OVERRIDES
-        ),
-        cwd=tmp_path,
-        log=log,
-        output=tmp_path / "out.txt",
-        port=port,
+        TASKER_RUNTIME="worker",
+        DATABASE_URL=url,
+        TASKER_OVERRIDES=POOL_OVERRIDES,
     )
     with server:
         server.wait_for(

@@ -27,24 +27,16 @@ STRICT_WARNINGS = "error::DeprecationWarning,always:This process:DeprecationWarn
 
 
 def gunicorn_server(servers: ModuleType, tmp_path: Path, *extra: str, **env: str) -> Any:
-    log = tmp_path / "lifecycle.jsonl"
-    port = servers.free_port()
-    args = servers.gunicorn_args(
+    return servers.gunicorn_server(
+        tmp_path,
         "lifecycle_app:app",
-        port,
         "-c",
         str(servers.APPS / "gunicorn_conf.py"),
         "--graceful-timeout",
         "20",
         *extra,
-    )
-    return servers.Server(
-        args,
-        env=servers.server_env(log, PYTHONWARNINGS=STRICT_WARNINGS, **env),
-        cwd=tmp_path,
-        log=log,
-        output=tmp_path / "out.txt",
-        port=port,
+        PYTHONWARNINGS=STRICT_WARNINGS,
+        **env,
     )
 
 

@@ -327,6 +327,22 @@ def gunicorn_args(app: str, port: int, *extra: str) -> list[str]:
     ]
 
 
+def gunicorn_server(apps: Path, workdir: Path, app: str, *extra: str, **env: str | None) -> Server:
+    """gunicorn serving ``app`` of a package's lifecycle test apps (see :func:`apps_env`)
+    on a free port, its lifecycle log and output in ``workdir``; ``env`` as for
+    :func:`apps_env`. Not started: use it as a context manager."""
+    log = workdir / "lifecycle.jsonl"
+    port = free_port()
+    return Server(
+        gunicorn_args(app, port, *extra),
+        env=apps_env(log, apps, **env),
+        cwd=workdir,
+        log=log,
+        output=workdir / "out.txt",
+        port=port,
+    )
+
+
 def by_pid(entries: list[Entry], pid: int) -> list[str]:
     """The event names one process recorded, in order."""
     return [entry["event"] for entry in entries if entry["pid"] == pid]
@@ -378,6 +394,7 @@ __all__ = [
     "events",
     "free_port",
     "gunicorn_args",
+    "gunicorn_server",
     "read_entries",
     "run_script_to_exit",
     "uvicorn_args",
